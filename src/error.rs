@@ -1,0 +1,95 @@
+//! The one public error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in newsie. Sources are kept: use
+/// [`std::error::Error::source`] to walk the chain.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A model file is missing from the model folder.
+    #[error("model file missing: {path} ({hint})")]
+    MissingFile {
+        /// The expected file.
+        path: PathBuf,
+        /// What was expected there.
+        hint: String,
+    },
+    /// A model file exists but cannot be used: bad JSON, corrupt weights,
+    /// unsupported architecture, unknown label scheme.
+    #[error("invalid model file {path}: {message}")]
+    InvalidModel {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// The tokenizer failed on an input.
+    #[error("tokenizer error: {0}")]
+    Tokenizer(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The model backend failed while running.
+    #[error("model inference failed: {0}")]
+    Inference(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A relation rule file is invalid.
+    #[error("invalid rule file {file}{}{}: {message}",
+        rule.as_ref().map(|r| format!(", rule `{r}`")).unwrap_or_default(),
+        field.as_ref().map(|f| format!(", field `{f}`")).unwrap_or_default())]
+    Rules {
+        /// The rule file (or `<built-in>`).
+        file: String,
+        /// The rule at fault, if one is.
+        rule: Option<String>,
+        /// The field at fault, if one is.
+        field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// The model registry (`models.toml`) is invalid or has no such model.
+    #[error("model registry: {0}")]
+    Registry(String),
+    /// A model download failed (feature `download`).
+    #[error("download of {url} failed: {message}")]
+    Download {
+        /// The address asked for.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A builder or call option is out of range.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// Shorthand for `Result<T, newsie::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn invalid_model(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::InvalidModel { path: path.into(), message: message.into(), source: None }
+    }
+
+    pub(crate) fn invalid_model_src<E>(path: impl Into<PathBuf>, message: impl Into<String>, e: E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Error::InvalidModel { path: path.into(), message: message.into(), source: Some(Box::new(e)) }
+    }
+}
+
+impl From<candle_core::Error> for Error {
+    fn from(e: candle_core::Error) -> Self {
+        Error::Inference(Box::new(e))
+    }
+}

