@@ -145,7 +145,7 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let seg = &text[range.clone()];
     let mut chunk_start: Option<usize> = None;
-    let mut flush = |s: usize, e: usize, out: &mut Vec<Range<usize>>| split_chunk(text, s, e, out);
+    let flush = |s: usize, e: usize, out: &mut Vec<Range<usize>>| split_chunk(text, s, e, out);
     for (i, c) in seg.char_indices() {
         let b = range.start + i;
         if c.is_whitespace() || c == '—' || c == '–' || c.is_control() {
@@ -217,7 +217,9 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize
 pub const CASING_CLASSES: u32 = 4;
 
 /// Casing class of the token at byte range `start..end` of `text`: the class of
-/// the enclosing run of alphanumeric characters. 0: no letters; 1: no upper-case
+/// the token's range widened by the alphanumeric characters adjacent to it on
+/// either side (so every sub-word of "McCain" gets the class of "McCain", and the
+/// "." of "U.S." the class of "U.S"). 0: no letters; 1: no upper-case
 /// letter; 3: two or more letters, all upper case; 2: otherwise (capitalised,
 /// single capital, mixed case).
 ///
@@ -306,6 +308,7 @@ mod tests {
         assert_eq!(at("met"), 1);
         assert_eq!(at("2014"), 0);
         assert_eq!(casing_class("U.S.", 0, 1), 2);
-        assert_eq!(casing_class("U.S.", 1, 2), 0);
+        assert_eq!(casing_class("U.S.", 1, 2), 3);
+        assert_eq!(casing_class("a , b", 2, 3), 0);
     }
 }

@@ -2,9 +2,10 @@
 
 The base encoder is uncased, so each token gets a casing class computed from the
 original text under its offsets, carried to the model in `token_type_ids`
-(`type_vocab_size` = 4). The class is that of the token's enclosing run of
-alphanumeric characters, so "McCain" gives every sub-word the class of the
-whole word. Rust twin: `src/text.rs::casing_class`.
+(`type_vocab_size` = 4). The class is that of the token's range widened
+by the alphanumeric characters adjacent to it on either side, so "McCain" gives
+every sub-word the class of the whole word (and the "." of "U.S." sees "U.S").
+Rust twin: `src/text.rs::casing_class`; keep both identical.
 """
 
 NONE, LOWER, TITLE, UPPER = 0, 1, 2, 3

@@ -258,6 +258,7 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
     ap.add_argument("--f16", action="store_true", help="store weights as float16")
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -275,9 +276,13 @@ def main():
     casing, context = not args.no_casing, not args.no_context
 
     t0 = time.time()
-    train_docs = [d for name in args.train.split(",") for d in read_conll(os.path.join(args.data, name))]
+    def load(name):
+        docs = read_conll(os.path.join(args.data, name))
+        return docs[: args.limit] if args.limit else docs
+
+    train_docs = [d for name in args.train.split(",") for d in load(name)]
     train = build_examples(tok, train_docs, args.max_len, context)
-    dev = build_examples(tok, read_conll(os.path.join(args.data, args.dev)), args.max_len, context)
+    dev = build_examples(tok, load(args.dev), args.max_len, context)
     print(f"examples: train {len(train)} dev {len(dev)} ({time.time() - t0:.0f}s)", flush=True)
 
     model = make_model(base, casing).to(device)
@@ -333,7 +338,7 @@ def main():
     print(f"best dev F1 {best:.4f} at epoch {best_epoch}", flush=True)
 
     best_model = BertForTokenClassification.from_pretrained(args.out, torch_dtype=torch.float32)
-    test = build_examples(tok, read_conll(os.path.join(args.data, args.test)), args.max_len, context)
+    test = build_examples(tok, load(args.test), args.max_len, context)
     test_f1 = evaluate(best_model, test, args, cls_id, sep_id, pad_id, casing)
     print(f"test F1 {test_f1:.4f} (python word-level eval, first sub-word)", flush=True)
     with open(os.path.join(args.out, "training_log.json"), "w") as f:

@@ -1,0 +1,86 @@
+//! Parity with the reference implementation (transformers + torch): the tiny
+//! random BERT in tests/fixtures/tiny-bert and its logits were produced by
+//! scripts/make_parity_fixture.py; newsie must reproduce the logits.
+
+use newsie::model::{Backend, CandleModel, ModelConfig, ModelInput};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Deserialize)]
+struct Case {
+    text: String,
+    ids: Vec<u32>,
+    type_ids: Vec<u32>,
+    logits: Vec<Vec<f32>>,
+}
+
+#[derive(Deserialize)]
+struct Expected {
+    cases: Vec<Case>,
+}
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
+}
+
+fn load() -> (CandleModel, Expected) {
+    let dir = fixture();
+    let (cfg, arch) = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg, arch, cfg.id2label.len()).unwrap();
+    let exp: Expected = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    (model, exp)
+}
+
+fn max_abs_diff(got: &ndarray::Array3<f32>, row: usize, want: &[Vec<f32>]) -> f32 {
+    let mut worst = 0f32;
+    for (t, w) in want.iter().enumerate() {
+        for (l, v) in w.iter().enumerate() {
+            worst = worst.max((got[[row, t, l]] - v).abs());
+        }
+    }
+    worst
+}
+
+#[test]
+fn logits_match_reference_one_by_one() {
+    let (model, exp) = load();
+    assert_eq!(exp.cases.len(), 4);
+    for c in &exp.cases {
+        let n = c.ids.len();
+        let mask = vec![1u32; n];
+        let input = ModelInput { batch: 1, seq_len: n, input_ids: &c.ids, type_ids: &c.type_ids, attention_mask: &mask };
+        let got = model.forward(&input).unwrap();
+        assert_eq!(got.shape(), &[1, n, 9]);
+        let d = max_abs_diff(&got, 0, &c.logits);
+        assert!(d < 1e-4, "{:?}: max abs diff {d}", c.text);
+    }
+}
+
+#[test]
+fn logits_match_reference_in_a_padded_batch() {
+    let (model, exp) = load();
+    let seq = exp.cases.iter().map(|c| c.ids.len()).max().unwrap();
+    let (mut ids, mut types, mut mask) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &exp.cases {
+        let pad = seq - c.ids.len();
+        ids.extend(c.ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
+        types.extend(c.type_ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
+        mask.extend(std::iter::repeat_n(1, c.ids.len()).chain(std::iter::repeat_n(0, pad)));
+    }
+    let input = ModelInput { batch: exp.cases.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+    let got = model.forward(&input).unwrap();
+    for (row, c) in exp.cases.iter().enumerate() {
+        let d = max_abs_diff(&got, row, &c.logits);
+        assert!(d < 1e-4, "{:?} in batch: max abs diff {d}", c.text);
+    }
+}
+
+#[test]
+fn malformed_input_is_an_error_not_a_panic() {
+    let (model, _) = load();
+    let input = ModelInput { batch: 2, seq_len: 3, input_ids: &[2, 3], type_ids: &[0, 0], attention_mask: &[1, 1] };
+    assert!(model.forward(&input).is_err());
+    let long = vec![2u32; 100];
+    let input = ModelInput { batch: 1, seq_len: 100, input_ids: &long, type_ids: &vec![0; 100], attention_mask: &vec![1; 100] };
+    assert!(model.forward(&input).is_err(), "longer than max_position_embeddings (64)");
+}
