@@ -559,3 +559,55 @@ mod fixture_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    fn tokens(sentence_lens: &[usize]) -> Tokens {
+        let mut t = Tokens { ids: vec![], types: vec![], offsets: vec![], sentences: vec![] };
+        for &n in sentence_lens {
+            let first = t.ids.len();
+            t.ids.extend(std::iter::repeat_n(7, n));
+            t.types.extend(std::iter::repeat_n(0, n));
+            t.offsets.extend((first..first + n).map(|i| (i, i + 1)));
+            t.sentences.push((first..first + n, first..first + n));
+        }
+        t
+    }
+
+    fn extractor(window: usize, overlap: usize) -> Extractor {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
+        Extractor::builder()
+            .model(dir.to_str().unwrap())
+            .relations(false)
+            .window_tokens(window)
+            .overlap_tokens(overlap)
+            .build()
+            .unwrap()
+    }
+
+    /// Every token is in exactly one window core, cores lie inside their
+    /// windows, windows respect the budget, whole sentences stay together.
+    #[test]
+    fn cores_partition_the_tokens() {
+        let ex = extractor(34, 8); // 32 content tokens
+        for lens in [vec![], vec![5], vec![10, 10, 10, 10], vec![3, 100, 4], vec![33], vec![32, 32, 1], vec![200]] {
+            let t = tokens(&lens);
+            let mut w = Vec::new();
+            ex.windows(0, &t, &mut w);
+            let mut covered = vec![0u32; t.ids.len()];
+            for win in &w {
+                assert!(win.end - win.start <= 32, "{lens:?}: {win:?}");
+                assert!(win.start <= win.core_start && win.core_start < win.core_end && win.core_end <= win.end);
+                for c in &mut covered[win.core_start..win.core_end] {
+                    *c += 1;
+                }
+            }
+            assert!(covered.iter().all(|&c| c == 1), "{lens:?}: {covered:?}");
+            if lens == vec![10, 10, 10, 10] {
+                assert_eq!(w.len(), 2, "three sentences of 10 fit in 32 tokens");
+            }
+        }
+    }
+}

@@ -50,12 +50,13 @@
 mod backend_tch;
 pub mod decode;
 mod document;
+pub mod eval;
 #[cfg(feature = "download")]
 pub mod download;
 mod error;
 mod extractor;
 pub mod labels;
-mod link;
+pub mod link;
 pub mod model;
 pub mod registry;
 pub mod relations;

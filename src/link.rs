@@ -1,14 +1,198 @@
-//! Same-entity linking (placeholder until the relation stage lands).
-use crate::document::Entity;
-pub(crate) fn link_entities(_text: &str, entities: &mut [Entity]) {
-    let mut seen: Vec<String> = Vec::new();
-    for e in entities.iter_mut() {
-        e.entity = match seen.iter().position(|s| *s == e.text) {
-            Some(i) => i,
-            None => {
-                seen.push(e.text.clone());
-                seen.len() - 1
+//! Same-entity linking inside one document: gives mentions of one entity
+//! ("John Kerry", "Kerry") one canonical id.
+
+use crate::document::{Entity, EntityKind};
+
+/// Normalised name tokens: lower case, no leading "the", no trailing possessive,
+/// no Arabic-style article prefix on the last name ("al-Assad" -> "assad").
+fn name_tokens(s: &str) -> Vec<String> {
+    let lower = s.to_lowercase().replace('\u{2019}', "'");
+    let mut toks: Vec<String> = lower
+        .split(|c: char| c.is_whitespace())
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-').to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if toks.first().is_some_and(|t| t == "the") {
+        toks.remove(0);
+    }
+    if let Some(last) = toks.last_mut() {
+        if let Some(x) = last.strip_suffix("'s") {
+            *last = x.to_string();
+        }
+    }
+    toks.retain(|t| !t.is_empty());
+    toks
+}
+
+fn strip_article(t: &str) -> &str {
+    for p in ["al-", "el-", "bin-", "ibn-"] {
+        if let Some(r) = t.strip_prefix(p) {
+            if !r.is_empty() {
+                return r;
             }
-        };
+        }
+    }
+    t
+}
+
+/// Initials of the capitalised content words: "European Union" -> "eu".
+fn initials(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| !matches!(w.to_lowercase().as_str(), "of" | "the" | "and" | "for" | "&"))
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// An acronym form: "EU", "U.N.", "U.S." -> "eu", "un", "us"; None if not all capitals.
+fn acronym(s: &str) -> Option<String> {
+    let t = s.trim();
+    let letters: String = t.chars().filter(|c| *c != '.').collect();
+    if letters.len() >= 2 && letters.len() <= 6 && letters.chars().all(|c| c.is_uppercase()) {
+        Some(letters.to_lowercase())
+    } else {
+        None
+    }
+}
+
+fn compatible(a: &EntityKind, b: &EntityKind) -> bool {
+    a == b || matches!((a, b), (EntityKind::Location, EntityKind::Organization) | (EntityKind::Organization, EntityKind::Location))
+}
+
+struct Cluster {
+    kind: EntityKind,
+    /// Normalised token lists of every mention.
+    forms: Vec<Vec<String>>,
+    /// Raw texts of every mention.
+    raw: Vec<String>,
+    last_seen: usize,
+}
+
+/// Assigns [`Entity::entity`] canonical ids (0.. in order of first mention).
+///
+/// - Mentions with the same normalised text and compatible types (same type, or
+///   ORG/LOC) share an id.
+/// - Person names link by last name: "Kerry" and "John Kerry" share an id, and so
+///   do "Assad" and "Bashar al-Assad"; "Kim" does not link to "Kim Jong Un", and
+///   "Kim Yong Chol" does not link to "Kim Jong Un". A short form that fits
+///   several people goes to the most recently mentioned.
+/// - Organisations and places also link by acronym ("EU" and "European Union")
+///   and by a trailing part ("Treasury" and "U.S. Treasury").
+///
+/// Entities should be sorted by start offset; the function works in slice order.
+pub fn link_entities(text: &str, entities: &mut [Entity]) {
+    let _ = text;
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for (i, e) in entities.iter_mut().enumerate() {
+        let toks = name_tokens(&e.text);
+        let mut found: Option<usize> = None;
+        if !toks.is_empty() {
+            // Exact.
+            let mut best: Option<(usize, usize)> = None;
+            for (ci, c) in clusters.iter().enumerate() {
+                if compatible(&c.kind, &e.kind) && c.forms.iter().any(|f| *f == toks) && best.is_none_or(|(_, ls)| c.last_seen > ls) {
+                    best = Some((ci, c.last_seen));
+                }
+            }
+            found = best.map(|b| b.0);
+            if found.is_none() {
+                let mut best: Option<(usize, usize)> = None;
+                for (ci, c) in clusters.iter().enumerate() {
+                    if !link_fuzzy(&c.kind, &c.forms, &c.raw, &e.kind, &toks, &e.text) {
+                        continue;
+                    }
+                    if best.is_none_or(|(_, ls)| c.last_seen > ls) {
+                        best = Some((ci, c.last_seen));
+                    }
+                }
+                found = best.map(|b| b.0);
+            }
+        }
+        match found {
+            Some(ci) => {
+                let c = &mut clusters[ci];
+                c.forms.push(toks);
+                c.raw.push(e.text.clone());
+                c.last_seen = i;
+                e.entity = ci;
+            }
+            None => {
+                e.entity = clusters.len();
+                clusters.push(Cluster { kind: e.kind.clone(), forms: vec![toks], raw: vec![e.text.clone()], last_seen: i });
+            }
+        }
+    }
+}
+
+fn link_fuzzy(ck: &EntityKind, forms: &[Vec<String>], raw: &[String], k: &EntityKind, toks: &[String], text: &str) -> bool {
+    match (ck, k) {
+        (EntityKind::Person, EntityKind::Person) => forms.iter().any(|f| person_match(f, toks)),
+        (a, b) if compatible(a, b) && matches!(a, EntityKind::Organization | EntityKind::Location) => {
+            // Acronyms both ways.
+            if let Some(ac) = acronym(text) {
+                if raw.iter().any(|r| initials(r) == ac && r.split_whitespace().count() >= 2) {
+                    return true;
+                }
+            }
+            if raw.iter().any(|r| acronym(r).is_some_and(|ac| initials(text) == ac && text.split_whitespace().count() >= 2)) {
+                return true;
+            }
+            // Trailing part: "Treasury" / "U.S. Treasury" (same type only).
+            a == b
+                && forms.iter().any(|f| {
+                    let (short, long) = if f.len() < toks.len() { (f.as_slice(), toks) } else { (toks, f.as_slice()) };
+                    !short.is_empty() && short.len() < long.len() && long.ends_with(short) && short.iter().any(|t| t.len() > 2)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Person names: the shorter's last token is the longer's last token (ignoring
+/// "al-"), and every token of the shorter occurs in the longer.
+fn person_match(a: &[String], b: &[String]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let ls = strip_article(short.last().map(String::as_str).unwrap_or(""));
+    let ll = strip_article(long.last().map(String::as_str).unwrap_or(""));
+    if ls != ll || ls.len() < 2 {
+        return false;
+    }
+    if short.len() == long.len() {
+        return short == long;
+    }
+    short.iter().all(|t| long.iter().any(|u| strip_article(u) == strip_article(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(text: &str, kind: &str) -> Entity {
+        Entity { text: text.into(), kind: EntityKind::from_label(kind), start: 0, end: 0, char_start: 0, char_end: 0, score: 1.0, entity: 99 }
+    }
+
+    fn ids(list: &[(&str, &str)]) -> Vec<usize> {
+        let mut v: Vec<Entity> = list.iter().map(|(t, k)| ent(t, k)).collect();
+        link_entities("", &mut v);
+        v.iter().map(|e| e.entity).collect()
+    }
+
+    #[test]
+    fn links_people_by_last_name() {
+        assert_eq!(ids(&[("John Kerry", "PER"), ("Lavrov", "PER"), ("Kerry", "PER"), ("Sergei Lavrov", "PER")]), vec![0, 1, 0, 1]);
+        assert_eq!(ids(&[("Kim Jong Un", "PER"), ("Kim", "PER"), ("Kim Yong Chol", "PER")]), vec![0, 1, 2]);
+        assert_eq!(ids(&[("Bashar al-Assad", "PER"), ("Assad", "PER")]), vec![0, 0]);
+        assert_eq!(ids(&[("Hillary Clinton", "PER"), ("Bill Clinton", "PER"), ("Clinton", "PER")]), vec![0, 1, 1]);
+    }
+
+    #[test]
+    fn links_orgs_and_places() {
+        assert_eq!(ids(&[("European Union", "ORG"), ("EU", "ORG"), ("Russia", "LOC"), ("Russia", "ORG")]), vec![0, 0, 1, 1]);
+        assert_eq!(ids(&[("U.S. Treasury", "ORG"), ("Treasury", "ORG"), ("United Nations", "ORG"), ("U.N.", "ORG")]), vec![0, 0, 1, 1]);
+        assert_eq!(ids(&[("Washington", "LOC"), ("Washington", "PER")]), vec![0, 1]);
     }
 }

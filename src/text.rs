@@ -138,7 +138,7 @@ fn is_trailing_punct(c: char) -> bool {
 /// CoNLL-2003-like words of `text[range]`, as absolute byte ranges.
 ///
 /// Whitespace separates chunks; leading quotes and brackets, trailing
-/// punctuation, a possessive `'s`, and dashes are split off. Internal periods
+/// punctuation, a possessive `'s`, dashes and slashes are split off. Internal periods
 /// and hyphens stay ("U.S.", "Garcia-Margallo", "Ki-moon"), and so does the
 /// final period of an abbreviation ("Mr.", "U.S.").
 pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
@@ -148,11 +148,11 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let flush = |s: usize, e: usize, out: &mut Vec<Range<usize>>| split_chunk(text, s, e, out);
     for (i, c) in seg.char_indices() {
         let b = range.start + i;
-        if c.is_whitespace() || c == '—' || c == '–' || c.is_control() {
+        if c.is_whitespace() || c == '—' || c == '–' || c == '/' || c.is_control() {
             if let Some(s) = chunk_start.take() {
                 flush(s, b, &mut out);
             }
-            if c == '—' || c == '–' {
+            if c == '—' || c == '–' || c == '/' {
                 out.push(b..b + c.len_utf8());
             }
         } else if chunk_start.is_none() {
@@ -293,6 +293,7 @@ mod tests {
             vec!["U.S.", "envoy", "Garcia-Margallo", "(", "Spain", ")", "met", "Ban", "Ki-moon", "'s", "aide", ",", "\"", "Mr.", "X.", "\""]
         );
         assert_eq!(ws("in Rome."), vec!["in", "Rome", "."]);
+        assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);
         assert_eq!(ws("Zoë — Москва"), vec!["Zoë", "—", "Москва"]);
     }
 

@@ -1,0 +1,77 @@
+//! Entity-level precision, recall and F1 of a model on a CoNLL-2003 file,
+//! through the same inference path users get (`Extractor`).
+//!
+//! ```text
+//! cargo run --release --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
+//!     [--aggregation first|average|max] [--threads N] [--batch-size N]
+//! ```
+//!
+//! Each document is given to the extractor as one text (words joined by
+//! spaces, sentences by blank lines); predicted entities are mapped back to
+//! the words they cover and compared with the gold spans (conlleval
+//! semantics: exact span and type). The last line is `F1 <value>`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use newsie::eval::{gold_spans, predicted_spans, read_conll, Scores};
+use newsie::{Aggregation, BackendKind, Extractor};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("conll_eval: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut file: Option<PathBuf> = None;
+    let mut b = Extractor::builder().relations(false);
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut val = |n: &str| it.next().ok_or_else(|| format!("{n} needs a value"));
+        match a.as_str() {
+            "--model" => b = b.model(val("--model")?),
+            "--backend" => b = b.backend(val("--backend")?.parse::<BackendKind>().map_err(|e| e.to_string())?),
+            "--aggregation" => b = b.aggregation(val("--aggregation")?.parse::<Aggregation>().map_err(|e| e.to_string())?),
+            "--threads" => b = b.threads(val("--threads")?.parse().map_err(|_| "--threads needs a number")?),
+            "--batch-size" => b = b.batch_size(val("--batch-size")?.parse().map_err(|_| "--batch-size needs a number")?),
+            "-h" | "--help" => {
+                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--threads N] [--batch-size N]");
+                return Ok(());
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => file = Some(PathBuf::from(a)),
+        }
+    }
+    let file = file.ok_or("usage: conll_eval FILE [--model NAME_OR_DIR]")?;
+    let docs = read_conll(&file).map_err(|e| e.to_string())?;
+    let ex = b.build().map_err(|e| e.to_string())?;
+    eprintln!("conll_eval: {} documents from {}, model {}", docs.len(), file.display(), ex.model_dir().display());
+    let t0 = Instant::now();
+    let mut scores = Scores::default();
+    let mut sentences = 0usize;
+    for (i, chunk) in docs.chunks(16).enumerate() {
+        let texts: Vec<(String, Vec<Vec<(usize, usize)>>)> = chunk.iter().map(|d| d.text()).collect();
+        let inputs: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
+        let results = ex.extract_batch(&inputs).map_err(|e| e.to_string())?;
+        for ((doc, (_, ranges)), res) in chunk.iter().zip(&texts).zip(results) {
+            for (sent, words) in doc.sentences.iter().zip(ranges) {
+                let (lo, hi) = (words[0].0, words[words.len() - 1].1);
+                let ents: Vec<_> = res.entities.iter().filter(|e| e.start >= lo && e.start < hi).cloned().collect();
+                scores.add(&gold_spans(&sent.tags), &predicted_spans(words, &ents));
+                sentences += 1;
+            }
+        }
+        if i % 4 == 3 {
+            eprintln!("conll_eval: {sentences} sentences, {:.0}s", t0.elapsed().as_secs_f64());
+        }
+    }
+    eprintln!("conll_eval: {sentences} sentences in {:.1}s", t0.elapsed().as_secs_f64());
+    println!("{scores}");
+    Ok(())
+}

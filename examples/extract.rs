@@ -1,0 +1,315 @@
+//! Extract entities and relations from news text.
+//!
+//! ```text
+//! cargo run --release --example extract -- [OPTIONS] [FILE]
+//! ```
+//!
+//! Reads FILE, or standard input when FILE is absent or `-`.
+//!
+//! Options:
+//!   --format text|json|jsonl   text: a readable table (default); json: one JSON
+//!                              document for the whole input; jsonl: the input is
+//!                              JSON lines {"id": .., "text": ..}, one output line
+//!                              per input line, in order, streamed
+//!   --model NAME_OR_DIR        a registered model (models.toml) or a model folder
+//!   --backend candle|rust-bert inference engine (default candle)
+//!   --aggregation first|average|max
+//!   --batch-size N             windows per model call (default 16)
+//!   --threads N                inference threads (default: all cores)
+//!   --rules FILE               relation rules (TOML) instead of the built-in ones
+//!   --no-relations             entities only
+//!   --quiet                    no progress on stderr
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use newsie::{Aggregation, BackendKind, Document, Extractor, RuleSet};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+struct Args {
+    format: Format,
+    model: Option<String>,
+    backend: BackendKind,
+    aggregation: Aggregation,
+    batch_size: Option<usize>,
+    threads: Option<usize>,
+    rules: Option<PathBuf>,
+    relations: bool,
+    quiet: bool,
+    input: Option<PathBuf>,
+}
+
+const USAGE: &str = "usage: extract [--format text|json|jsonl] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--rules FILE] [--no-relations] [--quiet] [FILE|-]";
+
+fn utf8(a: OsString, what: &str) -> Result<String, String> {
+    a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        format: Format::Text,
+        model: None,
+        backend: BackendKind::Candle,
+        aggregation: Aggregation::First,
+        batch_size: None,
+        threads: None,
+        rules: None,
+        relations: true,
+        quiet: false,
+        input: None,
+    };
+    let mut it = std::env::args_os().skip(1);
+    while let Some(a) = it.next() {
+        let Some(s) = a.to_str().map(str::to_string) else {
+            // A non-UTF-8 argument can only be a file name.
+            if args.input.is_some() {
+                return Err(format!("unexpected argument {}\n{USAGE}", a.to_string_lossy()));
+            }
+            args.input = Some(PathBuf::from(a));
+            continue;
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            let v = it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))?;
+            utf8(v, name)
+        };
+        let number = |name: &str, v: String| -> Result<usize, String> {
+            v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} needs a positive number, got {v:?}"))
+        };
+        match s.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--format" => {
+                args.format = match value("--format")?.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "jsonl" => Format::Jsonl,
+                    other => return Err(format!("unknown format {other:?} (text, json, jsonl)")),
+                }
+            }
+            "--model" => args.model = Some(value("--model")?),
+            "--backend" => args.backend = value("--backend")?.parse().map_err(|e: newsie::Error| e.to_string())?,
+            "--aggregation" => {
+                args.aggregation = value("--aggregation")?.parse().map_err(|e: newsie::Error| e.to_string())?
+            }
+            "--batch-size" => args.batch_size = Some(number("--batch-size", value("--batch-size")?)?),
+            "--threads" => args.threads = Some(number("--threads", value("--threads")?)?),
+            "--rules" => args.rules = Some(PathBuf::from(value("--rules")?)),
+            "--no-relations" => args.relations = false,
+            "--quiet" | "-q" => args.quiet = true,
+            "-" => args.input = None,
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            _ if args.input.is_none() => args.input = Some(PathBuf::from(s)),
+            _ => return Err(format!("unexpected argument {s:?} (one input file at most)\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn build(args: &Args) -> Result<Extractor, String> {
+    let mut b = Extractor::builder().backend(args.backend).aggregation(args.aggregation).relations(args.relations);
+    if let Some(m) = &args.model {
+        b = b.model(m.clone());
+    }
+    if let Some(n) = args.batch_size {
+        b = b.batch_size(n);
+    }
+    if let Some(n) = args.threads {
+        b = b.threads(n);
+    }
+    if let Some(p) = &args.rules {
+        b = b.rules(RuleSet::from_path(p).map_err(|e| e.to_string())?);
+    }
+    b.build().map_err(|e| error_chain(&e))
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(&format!(": {c}"));
+        src = c.source();
+    }
+    s
+}
+
+fn open_input(path: &Option<PathBuf>) -> Result<Box<dyn BufRead>, String> {
+    match path {
+        None => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
+        Some(p) => std::fs::File::open(p)
+            .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
+            .map_err(|e| format!("cannot open {}: {e}", p.display())),
+    }
+}
+
+fn read_all(path: &Option<PathBuf>) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    open_input(path)?.read_to_end(&mut bytes).map_err(|e| format!("cannot read input: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!(
+            "input {} is not valid UTF-8 (first invalid byte at offset {at}); convert it first, e.g. with iconv",
+            path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<stdin>".into())
+        )
+    })
+}
+
+fn print_text(out: &mut dyn Write, doc: &Document) -> std::io::Result<()> {
+    writeln!(out, "{:<5} {:<40} {:>14} {:>6}", "LABEL", "TEXT", "BYTES", "SCORE")?;
+    for e in &doc.entities {
+        let text: String = e.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        writeln!(out, "{:<5} {:<40} {:>14} {:>6.3}", e.kind.as_str(), text, format!("{}..{}", e.start, e.end), e.score)?;
+    }
+    writeln!(out, "\n{} entities, {} relations", doc.entities.len(), doc.relations.len())?;
+    for r in &doc.relations {
+        write!(out, "{:<9} {} -> {}", r.kind, r.source.text, r.target.text)?;
+        write!(out, "  [{}{}]", r.modality, if r.negated { ", negated" } else { "" })?;
+        write!(out, "  trigger {:?}", r.trigger.text)?;
+        if let Some(l) = &r.location {
+            write!(out, "  at {}", l.text)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// jsonl: reads lines in groups (bounded memory), extracts each group as one
+/// batch, writes one line per input line in order.
+fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
+    const GROUP: usize = 64;
+    let mut input = open_input(&args.input)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut n, mut bad) = (0usize, 0usize);
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let mut line_no = 0usize;
+    loop {
+        // (id, text or error)
+        let mut group: Vec<(serde_json::Value, Result<String, String>)> = Vec::with_capacity(GROUP);
+        let mut buf = Vec::new();
+        while group.len() < GROUP {
+            buf.clear();
+            let read = input.read_until(b'\n', &mut buf).map_err(|e| format!("cannot read input: {e}"))?;
+            if read == 0 {
+                break;
+            }
+            line_no += 1;
+            if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            group.push(parse_line(&buf, line_no));
+        }
+        if group.is_empty() {
+            break;
+        }
+        let texts: Vec<&str> = group.iter().filter_map(|(_, t)| t.as_deref().ok()).collect();
+        let docs = match ex.extract_batch(&texts) {
+            Ok(d) => d.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => texts.iter().map(|_| Err(error_chain(&e))).collect(),
+        };
+        let mut docs = docs.into_iter();
+        for (id, t) in group {
+            let line = match t.and_then(|_| docs.next().unwrap_or_else(|| Err("internal: missing result".into()))) {
+                Ok(mut d) => {
+                    d.id = Some(id);
+                    serde_json::to_string(&d)
+                }
+                Err(msg) => {
+                    bad += 1;
+                    eprintln!("extract: line with id {id}: {msg}");
+                    serde_json::to_string(&serde_json::json!({"id": id, "error": msg}))
+                }
+            }
+            .map_err(|e| e.to_string())?;
+            writeln!(out, "{line}").map_err(|e| format!("cannot write output: {e}"))?;
+            n += 1;
+        }
+        out.flush().map_err(|e| format!("cannot write output: {e}"))?;
+        if !args.quiet && last.elapsed() > Duration::from_secs(5) {
+            last = Instant::now();
+            eprintln!("extract: {n} documents ({:.1} docs/s)", n as f64 / start.elapsed().as_secs_f64());
+        }
+    }
+    Ok((n, bad))
+}
+
+fn parse_line(buf: &[u8], line_no: usize) -> (serde_json::Value, Result<String, String>) {
+    let fallback_id = serde_json::json!(format!("line {line_no}"));
+    let Ok(s) = std::str::from_utf8(buf) else {
+        return (fallback_id, Err(format!("line {line_no} is not valid UTF-8")));
+    };
+    let v: serde_json::Value = match serde_json::from_str(s.trim()) {
+        Ok(v) => v,
+        Err(e) => return (fallback_id, Err(format!("line {line_no} is not JSON: {e}"))),
+    };
+    let id = v.get("id").cloned().unwrap_or(fallback_id);
+    match v.get("text").and_then(|t| t.as_str()) {
+        Some(t) => (id, Ok(t.to_string())),
+        None => (id, Err(format!("line {line_no} has no string field \"text\""))),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = (|| -> Result<(), String> {
+        let t0 = Instant::now();
+        // Read (or open) the input before loading the model, so input errors come first.
+        let whole = if args.format == Format::Jsonl {
+            open_input(&args.input)?;
+            None
+        } else {
+            Some(read_all(&args.input)?)
+        };
+        let ex = build(&args)?;
+        if !args.quiet {
+            eprintln!("extract: model {} on {} ({:.2}s)", ex.model_dir().display(), ex.backend_name(), t0.elapsed().as_secs_f64());
+        }
+        let stdout = std::io::stdout();
+        match args.format {
+            Format::Jsonl => {
+                let (n, bad) = run_jsonl(&ex, &args)?;
+                if !args.quiet {
+                    eprintln!("extract: {n} documents, {bad} with errors, {:.2}s", t0.elapsed().as_secs_f64());
+                }
+            }
+            Format::Json | Format::Text => {
+                let text = whole.unwrap_or_default();
+                let doc = ex.extract(&text).map_err(|e| error_chain(&e))?;
+                let mut out = BufWriter::new(stdout.lock());
+                if args.format == Format::Json {
+                    serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| e.to_string())?;
+                    writeln!(out).map_err(|e| e.to_string())?;
+                } else {
+                    print_text(&mut out, &doc).map_err(|e| e.to_string())?;
+                }
+                out.flush().map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

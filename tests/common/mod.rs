@@ -1,0 +1,102 @@
+//! Shared helpers for integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The tiny random BERT of the parity fixture (fast; its predictions are noise).
+pub fn tiny_model() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
+}
+
+/// The seed article.
+pub fn seed_article() -> Option<String> {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/seed/crimea-2014-03-05.txt")).ok()
+}
+
+/// Checks the offset invariants of a document against its text.
+pub fn check_offsets(text: &str, doc: &newsie::Document) {
+    let mut prev_end = 0;
+    for e in &doc.entities {
+        assert!(e.start < e.end && e.end <= text.len(), "{e:?}");
+        assert!(e.start >= prev_end, "entities overlap or are out of order: {e:?}");
+        prev_end = e.end;
+        assert_eq!(&text[e.start..e.end], e.text);
+        assert_eq!(text[..e.start].chars().count(), e.char_start);
+        assert_eq!(text[..e.end].chars().count(), e.char_end);
+        assert!((0.0..=1.0).contains(&e.score), "{e:?}");
+    }
+    for r in &doc.relations {
+        for a in [&r.source, &r.target] {
+            assert_eq!(&text[a.start..a.end], a.text);
+        }
+        assert_eq!(&text[r.trigger.start..r.trigger.end], r.trigger.text);
+        assert!(r.sentence.start <= r.trigger.start && r.trigger.end <= r.sentence.end);
+    }
+}
+
+/// The path of an example binary built by `cargo test` next to this test.
+pub fn example_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().join("examples").join(name)
+}
+
+use newsie::{Entity, EntityKind};
+
+/// Builds entities by finding each `(text, label)` in `text`, in order, after the previous one.
+pub fn ents(text: &str, list: &[(&str, &str)]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    let mut from = 0usize;
+    for (t, l) in list {
+        let start = match text[from..].find(t) {
+            Some(p) => from + p,
+            None => panic!("entity {t:?} not found after byte {from} in {text:?}"),
+        };
+        let end = start + t.len();
+        out.push(Entity {
+            text: t.to_string(),
+            kind: EntityKind::from_label(l),
+            start,
+            end,
+            char_start: text[..start].chars().count(),
+            char_end: text[..end].chars().count(),
+            score: 1.0,
+            entity: 0,
+        });
+        from = end;
+    }
+    newsie::link::link_entities(text, &mut out);
+    out
+}
+
+/// Gazetteer entities: every occurrence (whole words, non-overlapping, longest first) of the names.
+pub fn gazetteer(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
+    let mut names = names.to_vec();
+    names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    for (n, l) in &names {
+        for (p, _) in text.match_indices(n) {
+            let end = p + n.len();
+            let before_ok = text[..p].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if before_ok && after_ok && !spans.iter().any(|&(s, e, _)| p < e && s < end) {
+                spans.push((p, end, l));
+            }
+        }
+    }
+    spans.sort();
+    let mut out: Vec<Entity> = spans
+        .into_iter()
+        .map(|(start, end, l)| Entity {
+            text: text[start..end].to_string(),
+            kind: EntityKind::from_label(l),
+            start,
+            end,
+            char_start: text[..start].chars().count(),
+            char_end: text[..end].chars().count(),
+            score: 1.0,
+            entity: 0,
+        })
+        .collect();
+    newsie::link::link_entities(text, &mut out);
+    out
+}

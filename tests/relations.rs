@@ -1,0 +1,281 @@
+//! Relation extraction on hand-built entity spans (no model).
+
+mod common;
+use common::ents;
+use newsie::Error;
+use newsie::relations::RuleSet;
+
+/// (kind, source, target, negated, modality) of each relation.
+fn rel(text: &str, list: &[(&str, &str)]) -> Vec<(String, String, String, bool, String)> {
+    let es = ents(text, list);
+    let rules = RuleSet::builtin();
+    rules
+        .extract(text, &es)
+        .into_iter()
+        .map(|r| (r.kind, r.source.text, r.target.text, r.negated, r.modality))
+        .collect()
+}
+
+fn r(kind: &str, a: &str, b: &str, neg: bool, m: &str) -> (String, String, String, bool, String) {
+    (kind.into(), a.into(), b.into(), neg, m.into())
+}
+
+#[test]
+fn active_voice_with_titles() {
+    let t = "Chinese President Xi Jinping met Russian President Vladimir Putin in Moscow on Monday.";
+    assert_eq!(rel(t, &[("Chinese", "MISC"), ("Xi Jinping", "PER"), ("Russian", "MISC"), ("Vladimir Putin", "PER"), ("Moscow", "LOC")]),
+        vec![r("meeting", "Xi Jinping", "Vladimir Putin", false, "asserted")]);
+    let es = ents(t, &[("Chinese", "MISC"), ("Xi Jinping", "PER"), ("Russian", "MISC"), ("Vladimir Putin", "PER"), ("Moscow", "LOC")]);
+    let rs = RuleSet::builtin().extract(t, &es);
+    assert_eq!(rs[0].location.as_ref().map(|l| l.text.as_str()), Some("Moscow"));
+    assert_eq!(rs[0].trigger.text, "met");
+    assert_eq!(rs[0].sentence.start, 0);
+}
+
+#[test]
+fn passive_voice() {
+    assert_eq!(rel("Iran's central bank was sanctioned by the U.S. Treasury in September.", &[("Iran", "LOC"), ("U.S. Treasury", "ORG")]),
+        vec![r("sanction", "U.S. Treasury", "Iran", false, "asserted")]);
+    assert_eq!(rel("Russia was slapped with new sanctions by Britain over the poisoning.", &[("Russia", "LOC"), ("Britain", "LOC")]),
+        vec![r("sanction", "Britain", "Russia", false, "asserted")]);
+    assert_eq!(rel("Sanctions imposed by Washington on Caracas have cut oil exports.", &[("Washington", "LOC"), ("Caracas", "LOC")]),
+        vec![r("sanction", "Washington", "Caracas", false, "asserted")]);
+}
+
+#[test]
+fn coordination() {
+    assert_eq!(rel("Modi and Xi met on the sidelines of the summit.", &[("Modi", "PER"), ("Xi", "PER")]),
+        vec![r("meeting", "Modi", "Xi", false, "asserted")]);
+    assert_eq!(rel("Merkel, Hollande and Putin met in Minsk.", &[("Merkel", "PER"), ("Hollande", "PER"), ("Putin", "PER"), ("Minsk", "LOC")]).len(), 3);
+    assert_eq!(rel("Britain and Canada slapped sanctions on Myanmar's military leaders.", &[("Britain", "LOC"), ("Canada", "LOC"), ("Myanmar", "LOC")]),
+        vec![r("sanction", "Britain", "Myanmar", false, "asserted"), r("sanction", "Canada", "Myanmar", false, "asserted")]);
+    assert_eq!(rel("Ashton met separately with Zarif and with Kerry in Vienna.", &[("Ashton", "PER"), ("Zarif", "PER"), ("Kerry", "PER"), ("Vienna", "LOC")]),
+        vec![r("meeting", "Ashton", "Zarif", false, "asserted"), r("meeting", "Ashton", "Kerry", false, "asserted")]);
+    assert_eq!(rel("Hollande met with Merkel and Putin in Minsk.", &[("Hollande", "PER"), ("Merkel", "PER"), ("Putin", "PER"), ("Minsk", "LOC")]).len(), 3);
+    // A plain object list is not a meeting among the subjects.
+    assert!(rel("France, Germany and Britain met Iranian officials in Geneva.", &[("France", "LOC"), ("Germany", "LOC"), ("Britain", "LOC"), ("Iranian", "MISC"), ("Geneva", "LOC")]).is_empty());
+    // Clause coordination is not subject coordination.
+    assert_eq!(rel("Russia annexed Crimea and the EU imposed sanctions on Russia.", &[("Russia", "LOC"), ("Crimea", "LOC"), ("EU", "ORG"), ("Russia", "LOC")]),
+        vec![r("sanction", "EU", "Russia", false, "asserted")]);
+}
+
+#[test]
+fn nominal_forms() {
+    assert_eq!(rel("A meeting between Netanyahu and Abbas took place in Cairo.", &[("Netanyahu", "PER"), ("Abbas", "PER"), ("Cairo", "LOC")]),
+        vec![r("meeting", "Netanyahu", "Abbas", false, "asserted")]);
+    assert_eq!(rel("Talks between Serbia and Kosovo broke down in Brussels.", &[("Serbia", "LOC"), ("Kosovo", "LOC"), ("Brussels", "LOC")]),
+        vec![r("meeting", "Serbia", "Kosovo", false, "asserted")]);
+    assert_eq!(rel("Pompeo's meeting with Kim Yong Chol went well.", &[("Pompeo", "PER"), ("Kim Yong Chol", "PER")]),
+        vec![r("meeting", "Pompeo", "Kim Yong Chol", false, "asserted")]);
+    assert_eq!(rel("Hague held talks with Zarif in New York.", &[("Hague", "PER"), ("Zarif", "PER"), ("New York", "LOC")]),
+        vec![r("meeting", "Hague", "Zarif", false, "asserted")]);
+    assert_eq!(rel("Lavrov sat down with Syrian Foreign Minister Walid al-Moualem.", &[("Lavrov", "PER"), ("Syrian", "MISC"), ("Walid al-Moualem", "PER")]),
+        vec![r("meeting", "Lavrov", "Walid al-Moualem", false, "asserted")]);
+    assert_eq!(rel("Xi hosted Putin in Beijing.", &[("Xi", "PER"), ("Putin", "PER"), ("Beijing", "LOC")]),
+        vec![r("meeting", "Xi", "Putin", false, "asserted")]);
+    assert_eq!(rel("Erdogan received Iranian President Hassan Rouhani in Ankara.", &[("Erdogan", "PER"), ("Iranian", "MISC"), ("Hassan Rouhani", "PER"), ("Ankara", "LOC")]),
+        vec![r("meeting", "Erdogan", "Hassan Rouhani", false, "asserted")]);
+    assert_eq!(rel("Sarkozy welcomed Gaddafi to Paris in December 2007.", &[("Sarkozy", "PER"), ("Gaddafi", "PER"), ("Paris", "LOC")]),
+        vec![r("meeting", "Sarkozy", "Gaddafi", false, "asserted")]);
+}
+
+#[test]
+fn relative_and_appositive_clauses() {
+    assert_eq!(rel("Kerry, who met Abbas in Amman on Thursday, will travel to Jerusalem.", &[("Kerry", "PER"), ("Abbas", "PER"), ("Amman", "LOC"), ("Jerusalem", "LOC")]),
+        vec![r("meeting", "Kerry", "Abbas", false, "asserted")]);
+    assert_eq!(rel("Sweden's foreign minister Carl Bildt visited Kiev and met opposition leader Vitali Klitschko.", &[("Sweden", "LOC"), ("Carl Bildt", "PER"), ("Kiev", "LOC"), ("Vitali Klitschko", "PER")]),
+        vec![r("meeting", "Carl Bildt", "Vitali Klitschko", false, "asserted")]);
+}
+
+#[test]
+fn possessive_and_of_targets() {
+    assert_eq!(rel("The United States imposed sanctions on North Korea's foreign ministry on Friday.", &[("United States", "LOC"), ("North Korea", "LOC")]),
+        vec![r("sanction", "United States", "North Korea", false, "asserted")]);
+    assert_eq!(rel("Washington sanctioned Turkey's defence procurement agency.", &[("Washington", "LOC"), ("Turkey", "LOC")]),
+        vec![r("sanction", "Washington", "Turkey", false, "asserted")]);
+    assert_eq!(rel("Canada announced economic sanctions on senior members of the government of ousted President Viktor Yanukovich.", &[("Canada", "LOC"), ("Viktor Yanukovich", "PER")]),
+        vec![r("sanction", "Canada", "Viktor Yanukovich", false, "asserted")]);
+    assert_eq!(rel("The European Union froze the assets of Syrian President Bashar al-Assad.", &[("European Union", "ORG"), ("Syrian", "MISC"), ("Bashar al-Assad", "PER")]),
+        vec![r("sanction", "European Union", "Bashar al-Assad", false, "asserted")]);
+    assert_eq!(rel("Japan imposed travel bans on 24 Russian officials, including Sergei Naryshkin.", &[("Japan", "LOC"), ("Russian", "MISC"), ("Sergei Naryshkin", "PER")]),
+        vec![r("sanction", "Japan", "Sergei Naryshkin", false, "asserted")]);
+    // A possessor is not a meeting participant.
+    assert!(rel("Obama welcomed Iran's decision.", &[("Obama", "PER"), ("Iran", "LOC")]).is_empty());
+}
+
+#[test]
+fn negation() {
+    assert_eq!(rel("Putin did not meet Poroshenko during his visit to Milan.", &[("Putin", "PER"), ("Poroshenko", "PER"), ("Milan", "LOC")]),
+        vec![r("meeting", "Putin", "Poroshenko", true, "negated")]);
+    assert_eq!(rel("Putin didn't meet Poroshenko.", &[("Putin", "PER"), ("Poroshenko", "PER")])[0].3, true);
+    assert_eq!(rel("Merkel will not meet Erdogan.", &[("Merkel", "PER"), ("Erdogan", "PER")]), vec![r("meeting", "Merkel", "Erdogan", true, "planned")]);
+    assert_eq!(rel("Obama refused to meet Assad.", &[("Obama", "PER"), ("Assad", "PER")])[0].3, true);
+    assert_eq!(rel("The Kremlin denied that Putin had met Trump privately.", &[("Kremlin", "ORG"), ("Putin", "PER"), ("Trump", "PER")]),
+        vec![r("meeting", "Putin", "Trump", true, "negated")]);
+    assert_eq!(rel("A meeting between Netanyahu and Abbas has been ruled out for now.", &[("Netanyahu", "PER"), ("Abbas", "PER")])[0].3, true);
+    assert_eq!(rel("Germany has no intention of sanctioning China, a spokesman said.", &[("Germany", "LOC"), ("China", "LOC")]),
+        vec![r("sanction", "Germany", "China", true, "negated")]);
+    assert_eq!(rel("Berlin has no plans to sanction Beijing.", &[("Berlin", "LOC"), ("Beijing", "LOC")])[0].3, true);
+}
+
+#[test]
+fn modality() {
+    let m = |t: &str, l: &[(&str, &str)]| rel(t, l).into_iter().map(|x| x.4).collect::<Vec<_>>();
+    assert_eq!(m("Trump is scheduled to meet Japanese Prime Minister Shinzo Abe.", &[("Trump", "PER"), ("Japanese", "MISC"), ("Shinzo Abe", "PER")]), vec!["planned"]);
+    assert_eq!(m("Biden and Xi will meet in San Francisco next week, the White House said.", &[("Biden", "PER"), ("Xi", "PER"), ("San Francisco", "LOC"), ("White House", "ORG")]), vec!["planned"]);
+    assert_eq!(m("Abe could meet Putin in Vladivostok.", &[("Abe", "PER"), ("Putin", "PER"), ("Vladivostok", "LOC")]), vec!["possible"]);
+    assert_eq!(m("Abe is expected to meet Putin.", &[("Abe", "PER"), ("Putin", "PER")]), vec!["planned"]);
+    assert_eq!(m("The EU is considering sanctions against Turkey.", &[("EU", "ORG"), ("Turkey", "LOC")]), vec!["considered"]);
+    assert_eq!(m("Ban Ki-moon urged Kerry and Lavrov to meet again.", &[("Ban Ki-moon", "PER"), ("Kerry", "PER"), ("Lavrov", "PER")]), vec!["requested"]);
+    assert_eq!(m("Pompeo's meeting with Kim Yong Chol in New York was postponed.", &[("Pompeo", "PER"), ("Kim Yong Chol", "PER"), ("New York", "LOC")]), vec!["planned"]);
+    assert_eq!(m("The EU extended sanctions against Russia for six months.", &[("EU", "ORG"), ("Russia", "LOC")]), vec!["asserted"]);
+}
+
+#[test]
+fn non_events() {
+    assert!(rel("Washington lifted sanctions on Sudan.", &[("Washington", "LOC"), ("Sudan", "LOC")]).is_empty());
+    assert!(rel("Tokyo eased sanctions imposed by the U.N. on Pyongyang.", &[("Tokyo", "LOC"), ("U.N.", "ORG"), ("Pyongyang", "LOC")]).is_empty());
+    assert!(rel("NATO suspended all practical cooperation with Russia.", &[("NATO", "ORG"), ("Russia", "LOC")]).is_empty());
+    assert!(rel("Obama criticised Putin for the annexation of Crimea.", &[("Obama", "PER"), ("Putin", "PER"), ("Crimea", "LOC")]).is_empty());
+    assert!(rel("Sanctions on Russia have hurt its economy.", &[("Russia", "LOC")]).is_empty());
+    assert_eq!(rel("Obama spoke by phone with Cameron.", &[("Obama", "PER"), ("Cameron", "PER")]), vec![r("call", "Obama", "Cameron", false, "asserted")]);
+    assert_eq!(rel("Merkel telephoned Putin on Friday.", &[("Merkel", "PER"), ("Putin", "PER")]), vec![r("call", "Merkel", "Putin", false, "asserted")]);
+    assert_eq!(rel("Merkel and Putin talked by phone.", &[("Merkel", "PER"), ("Putin", "PER")]), vec![r("call", "Merkel", "Putin", false, "asserted")]);
+}
+
+#[test]
+fn pronouns_resolve_to_people() {
+    let t = "Lavrov said discussions would continue, but he did not talk to Ukrainian Foreign Minister Andriy Deshchitsya.";
+    let es = ents(t, &[("Lavrov", "PER"), ("Ukrainian", "MISC"), ("Andriy Deshchitsya", "PER")]);
+    let rs = RuleSet::builtin().extract(t, &es);
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0].source.text, "he");
+    assert_eq!(rs[0].source.entity, es[0].entity);
+    assert_eq!(rs[0].source.label.as_str(), "PER");
+    assert!(rs[0].negated);
+    assert_ne!(rs[0].modality, "asserted");
+    let t = "U.S. Secretary of State John Kerry said on Wednesday he expected to meet Russian Foreign Minister Sergei Lavrov again in Rome.";
+    let es = ents(t, &[("U.S.", "LOC"), ("John Kerry", "PER"), ("Russian", "MISC"), ("Sergei Lavrov", "PER"), ("Rome", "LOC")]);
+    let rs = RuleSet::builtin().extract(t, &es);
+    assert_eq!((rs[0].source.entity, rs[0].modality.as_str()), (es[1].entity, "planned"));
+    // No antecedent: nothing.
+    assert!(rel("He met Putin.", &[("Putin", "PER")]).is_empty());
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    let rules = RuleSet::builtin();
+    assert!(rules.extract("", &[]).is_empty());
+    let t = "Kerry 😀 met\u{0007} Lavrov… “in” Zürich!!";
+    let mut es = ents(t, &[("Kerry", "PER"), ("Lavrov", "PER"), ("Zürich", "LOC")]);
+    let _ = rules.extract(t, &es);
+    // Offsets inside a multi-byte char, past the end, reversed, overlapping.
+    es.push(es[0].clone());
+    es[1].start = t.find('😀').unwrap() + 1;
+    es[2].end = t.len() + 10;
+    es.push(newsie::Entity { start: 5, end: 2, ..es[0].clone() });
+    let _ = rules.extract(t, &es);
+    let _ = rules.extract("met met met and and , , ' 's", &es);
+    // Long sentence: bounded work.
+    let long: String = (0..3000).map(|i| format!("P{i} and ")).collect::<String>() + "Q met R.";
+    let list: Vec<(String, &str)> = (0..3000).map(|i| (format!("P{i}"), "PER")).collect();
+    let l2: Vec<(&str, &str)> = list.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    let es = ents(&long, &l2);
+    let t0 = std::time::Instant::now();
+    let rs = rules.extract(&long, &es);
+    assert!(rs.len() <= 64);
+    assert!(t0.elapsed().as_secs_f64() < 2.0);
+}
+
+#[test]
+fn seed_article() {
+    let t = std::fs::read_to_string("/work/shared/data/seed/crimea-2014-03-05.txt");
+    let Ok(t) = t else { return };
+    // A gazetteer standing in for a good NER.
+    let names: &[(&str, &str)] = &[
+        ("Sergei Lavrov", "PER"), ("Lavrov", "PER"), ("Jose Manuel Garcia-Margallo", "PER"), ("John Kerry", "PER"), ("Kerry", "PER"),
+        ("Francios Hollande", "PER"), ("Francois Hollande", "PER"), ("Andriy Deshchitsya", "PER"), ("Deshchitsya", "PER"), ("Barack Obama", "PER"),
+        ("David Cameron", "PER"), ("Viktor Yanukovich", "PER"), ("Yanukovich", "PER"), ("Vladimir Putin", "PER"), ("Oleksander Shlapak", "PER"),
+        ("Laurent Fabius", "PER"), ("Robert Serry", "PER"), ("NATO", "ORG"), ("European Union", "ORG"), ("EU", "ORG"), ("White House", "ORG"),
+        ("International Monetary Fund", "ORG"), ("Pentagon", "ORG"), ("State Department", "ORG"), ("Foreign Ministry", "ORG"),
+        ("Russia", "LOC"), ("Ukraine", "LOC"), ("Crimea", "LOC"), ("Moscow", "LOC"), ("Washington", "LOC"), ("Paris", "LOC"), ("Madrid", "LOC"),
+        ("Rome", "LOC"), ("Brussels", "LOC"), ("Kiev", "LOC"), ("Britain", "LOC"), ("France", "LOC"), ("Canada", "LOC"), ("Germany", "LOC"),
+        ("Poland", "LOC"), ("Donetsk", "LOC"), ("Simferopol", "LOC"), ("Sevastopol", "LOC"), ("Istanbul", "LOC"), ("Lebanon", "LOC"),
+        ("Russian", "MISC"), ("Ukrainian", "MISC"), ("Ukrainians", "MISC"), ("British", "MISC"), ("French", "MISC"), ("Spanish", "MISC"),
+        ("Western", "MISC"), ("U.S.", "LOC"),
+    ];
+    let es = common::gazetteer(&t, names);
+    let rs = RuleSet::builtin().extract(&t, &es);
+    let name = |id: usize| es.iter().filter(|e| e.entity == id).map(|e| e.text.clone()).max_by_key(|s| s.len()).unwrap();
+    let got: Vec<String> = rs.iter().map(|r| format!("{} {} {} {} {}", r.kind, name(r.source.entity), name(r.target.entity), r.negated, r.modality)).collect();
+    for want in [
+        "meeting John Kerry Sergei Lavrov false planned",
+        "meeting Sergei Lavrov Andriy Deshchitsya true negated",
+        "call Barack Obama David Cameron false asserted",
+        "sanction Canada Viktor Yanukovich false asserted",
+        "sanction European Union Russia false possible",
+    ] {
+        assert!(got.iter().any(|g| g == want), "missing {want}; got {got:#?}");
+    }
+    eprintln!("{got:#?}");
+    assert!(got.len() <= 8, "too many: {got:#?}");
+}
+
+#[test]
+fn new_kind_is_data_only() {
+    let src = r#"
+[words]
+visit = ["visited", "visits", "visit", "visiting"]
+[[relation]]
+kind = "visit"
+symmetric = false
+arguments = ["PER", "LOC"]
+verbal = ["X @visit Y"]
+"#;
+    let rules = RuleSet::from_toml_str(src, "<inline>").unwrap();
+    let t = "Bildt visited Kiev.";
+    let rs = rules.extract(t, &ents(t, &[("Bildt", "PER"), ("Kiev", "LOC")]));
+    assert_eq!((rs[0].kind.as_str(), rs[0].target.text.as_str()), ("visit", "Kiev"));
+}
+
+fn rules_err(src: &str) -> (Option<String>, Option<String>, String) {
+    match RuleSet::from_toml_str(src, "test.toml") {
+        Err(Error::Rules { file, rule, field, message }) => {
+            assert_eq!(file, "test.toml");
+            (rule, field, message)
+        }
+        other => panic!("expected a rules error, got {other:?}"),
+    }
+}
+
+#[test]
+fn rule_file_errors_name_file_rule_and_field() {
+    let base = "[[relation]]\nkind = \"k\"\nsymmetric = true\narguments = [\"PER\"]\n";
+    let (r, f, m) = rules_err(&format!("{base}verbal = [\"X @meet Y\"]\ncolour = 1\n"));
+    assert_eq!((r.as_deref(), f.as_deref()), (Some("k"), Some("colour")));
+    assert!(m.contains("unknown field"));
+    let (r, f, m) = rules_err(&format!("{base}verbal = [\"X @mete Y\"]\n"));
+    assert_eq!((r.as_deref(), f.as_deref()), (Some("k"), Some("verbal")));
+    assert!(m.contains("@mete"));
+    let (_, f, m) = rules_err(&format!("{base}verbal = []\n"));
+    assert_eq!(f.as_deref(), Some("verbal"));
+    assert!(m.contains("empty trigger list"));
+    let (_, f, _) = rules_err("[[relation]]\nkind = \"k\"\nsymmetric = true\narguments = [\"PERSN\"]\nverbal = [\"X @meet Y\"]\n");
+    assert_eq!(f.as_deref(), Some("arguments"));
+    let (_, f, m) = rules_err(&format!("[[cues.modality]]\nname = \"Maybe So\"\ncues = [\"maybe\"]\n{base}verbal = [\"X @meet Y\"]\n"));
+    assert_eq!(f.as_deref(), Some("cues.modality.name"));
+    assert!(m.contains("bad modality name"));
+    let (_, f, _) = rules_err(&format!("[settings]\nmax_gapp = 2\n{base}verbal = [\"X @meet Y\"]\n"));
+    assert_eq!(f.as_deref(), Some("settings.max_gapp"));
+    let (_, f, m) = rules_err(&format!("{base}verbal = [\"X @meet\"]\n"));
+    assert_eq!(f.as_deref(), Some("verbal"));
+    assert!(m.contains("needs both"));
+    let (_, _, m) = rules_err("this is = not toml [");
+    assert!(m.contains("TOML"));
+    let (_, f, _) = rules_err("[settings]\nmax_gap = 2\n");
+    assert_eq!(f.as_deref(), Some("relation"));
+    let e = RuleSet::from_path("/nonexistent/rules.toml").unwrap_err();
+    assert!(matches!(e, Error::Io { .. }));
+    let msg = RuleSet::from_toml_str(&format!("{base}verbal = [\"X @mete Y\"]\n"), "my.toml").unwrap_err().to_string();
+    assert!(msg.contains("my.toml") && msg.contains("rule `k`") && msg.contains("field `verbal`"), "{msg}");
+}
