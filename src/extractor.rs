@@ -276,13 +276,19 @@ pub struct Extractor {
     model_dir: PathBuf,
 }
 
-/// One text, tokenized.
-struct Tokens {
-    ids: Vec<u32>,
-    types: Vec<u32>,
-    offsets: Vec<(usize, usize)>,
-    /// Per sentence: byte range and token range.
-    sentences: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+/// One text as the model sees it (see [`Extractor::encode`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Encoding {
+    /// Token ids, sentence after sentence (no special tokens).
+    pub ids: Vec<u32>,
+    /// Token type ids: the casing class of each token for casing-aware models, else 0.
+    pub type_ids: Vec<u32>,
+    /// Byte range of each token in the text.
+    pub offsets: Vec<(usize, usize)>,
+    /// Byte range of each sentence.
+    pub sentences: Vec<std::ops::Range<usize>>,
+    /// Token range of each sentence.
+    pub sentence_tokens: Vec<std::ops::Range<usize>>,
 }
 
 /// A window: a token range of one document, and the part of it (core) whose
@@ -379,7 +385,19 @@ impl Extractor {
     }
 
     fn entities_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Vec<Entity>>> {
-        let docs: Vec<Tokens> = texts.iter().map(|t| self.tokenize(t.as_ref())).collect::<Result<_>>()?;
+        let docs: Vec<Encoding> = texts.iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
+        let probs = self.probabilities(&docs)?;
+        Ok(texts.iter().zip(&docs).zip(&probs).map(|((t, d), p)| self.decode(t.as_ref(), d, p)).collect())
+    }
+
+    /// Stage 2 of 3: label probabilities, `tokens × labels` row-major, for
+    /// each encoding. Windows of all encodings are pooled, sorted by length and
+    /// run in padded batches of `batch_size`. Runs on the calling thread's
+    /// rayon pool (see [`ExtractorBuilder::threads`] for the one `extract` uses).
+    ///
+    /// # Errors
+    /// [`Error::Inference`] if the backend fails.
+    pub fn probabilities(&self, docs: &[Encoding]) -> Result<Vec<Vec<f32>>> {
         let mut windows = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
             self.windows(d, doc, &mut windows);
@@ -404,7 +422,7 @@ impl Extractor {
                 ids.push(self.special.sep);
                 ids.extend(std::iter::repeat_n(self.special.pad, seq - n - 2));
                 types.push(0);
-                types.extend_from_slice(&doc.types[w.start..w.end]);
+                types.extend_from_slice(&doc.type_ids[w.start..w.end]);
                 types.extend(std::iter::repeat_n(0, seq - n - 1));
                 mask.extend(std::iter::repeat_n(1, n + 2));
                 mask.extend(std::iter::repeat_n(0, seq - n - 2));
@@ -422,56 +440,82 @@ impl Extractor {
                 }
             }
         }
-        let mut result = Vec::with_capacity(docs.len());
-        for ((doc, mut p), text) in docs.iter().zip(probs).zip(texts) {
-            let text = text.as_ref();
-            decode::softmax_rows(&mut p, n_labels);
-            let chars = CharIndex::new(text);
-            let mut ents = Vec::new();
-            for (bytes, toks) in &doc.sentences {
-                decode::sentence_entities(
-                    text,
-                    bytes.clone(),
-                    &doc.offsets[toks.clone()],
-                    &p[toks.start * n_labels..toks.end * n_labels],
-                    &self.labels,
-                    self.aggregation,
-                    &chars,
-                    &mut ents,
-                );
-            }
-            result.push(ents);
+        for p in &mut probs {
+            decode::softmax_rows(p, n_labels);
         }
-        Ok(result)
+        Ok(probs)
     }
 
-    fn tokenize(&self, text: &str) -> Result<Tokens> {
+    /// Stage 3 of 3: entities of `text` from its encoding and label
+    /// probabilities (as returned by [`Extractor::probabilities`]). Decoding
+    /// stops at the first sentence the encoding and probabilities do not fit
+    /// (an encoding of another text, a short slice); it never panics.
+    pub fn decode(&self, text: &str, enc: &Encoding, probs: &[f32]) -> Vec<Entity> {
+        let n_labels = self.labels.len();
+        let chars = CharIndex::new(text);
+        let mut ents = Vec::new();
+        for (bytes, toks) in enc.sentences.iter().zip(&enc.sentence_tokens) {
+            let fits = toks.end <= enc.offsets.len()
+                && toks.end * n_labels <= probs.len()
+                && bytes.start <= bytes.end
+                && text.is_char_boundary(bytes.start)
+                && text.is_char_boundary(bytes.end)
+                && enc.offsets[toks.clone()].iter().all(|&(s, e)| s <= e && e <= text.len());
+            if !fits {
+                break;
+            }
+            decode::sentence_entities(
+                text,
+                bytes.clone(),
+                &enc.offsets[toks.clone()],
+                &probs[toks.start * n_labels..toks.end * n_labels],
+                &self.labels,
+                self.aggregation,
+                &chars,
+                &mut ents,
+            );
+        }
+        ents
+    }
+
+    /// Stage 1 of 3: what the model sees for `text`: tokens by sentence, with
+    /// byte offsets and the casing channel (for casing-aware models).
+    ///
+    /// # Errors
+    /// [`Error::Tokenizer`] if the tokenizer fails.
+    pub fn encode(&self, text: &str) -> Result<Encoding> {
+        self.tokenize(text)
+    }
+
+    fn tokenize(&self, text: &str) -> Result<Encoding> {
         let sentences = text::sentences(text);
         let inputs: Vec<&str> = sentences.iter().map(|r| &text[r.clone()]).collect();
         let encs = self.tokenizer.encode_batch(inputs, false).map_err(Error::Tokenizer)?;
         let total: usize = encs.iter().map(|e| e.get_ids().len()).sum();
-        let mut t = Tokens {
+        let mut t = Encoding {
             ids: Vec::with_capacity(total),
-            types: Vec::with_capacity(total),
+            type_ids: Vec::with_capacity(total),
             offsets: Vec::with_capacity(total),
             sentences: Vec::with_capacity(sentences.len()),
+            sentence_tokens: Vec::with_capacity(sentences.len()),
         };
         for (range, enc) in sentences.into_iter().zip(encs) {
             let first = t.ids.len();
             for (&id, &(s, e)) in enc.get_ids().iter().zip(enc.get_offsets()) {
                 let (s, e) = (range.start + s, range.start + e);
                 t.ids.push(id);
-                t.types.push(if self.casing { text::casing_class(text, s, e) } else { 0 });
+                t.type_ids.push(if self.casing { text::casing_class(text, s, e) } else { 0 });
                 t.offsets.push((s, e));
             }
-            t.sentences.push((range, first..t.ids.len()));
+            t.sentences.push(range);
+            t.sentence_tokens.push(first..t.ids.len());
         }
         Ok(t)
     }
 
     /// Packs whole sentences into windows of at most `budget` tokens; a longer
     /// sentence is cut into windows that overlap by `overlap` tokens.
-    fn windows(&self, doc: usize, t: &Tokens, out: &mut Vec<Window>) {
+    fn windows(&self, doc: usize, t: &Encoding, out: &mut Vec<Window>) {
         let budget = self.budget;
         let mut cur: Option<(usize, usize)> = None;
         let flush = |cur: &mut Option<(usize, usize)>, out: &mut Vec<Window>| {
@@ -481,7 +525,7 @@ impl Extractor {
                 }
             }
         };
-        for (_, toks) in &t.sentences {
+        for toks in &t.sentence_tokens {
             let n = toks.len();
             if n == 0 {
                 continue;
@@ -554,7 +598,7 @@ mod fixture_tests {
                 .map(|p| (p[0].as_u64().unwrap() as usize, p[1].as_u64().unwrap() as usize))
                 .collect();
             assert_eq!(t.ids, ids[1..ids.len() - 1], "{text}");
-            assert_eq!(t.types, types[1..types.len() - 1], "{text}");
+            assert_eq!(t.type_ids, types[1..types.len() - 1], "{text}");
             assert_eq!(t.offsets, offs, "{text}");
         }
     }
@@ -564,14 +608,15 @@ mod fixture_tests {
 mod window_tests {
     use super::*;
 
-    fn tokens(sentence_lens: &[usize]) -> Tokens {
-        let mut t = Tokens { ids: vec![], types: vec![], offsets: vec![], sentences: vec![] };
+    fn tokens(sentence_lens: &[usize]) -> Encoding {
+        let mut t = Encoding::default();
         for &n in sentence_lens {
             let first = t.ids.len();
             t.ids.extend(std::iter::repeat_n(7, n));
-            t.types.extend(std::iter::repeat_n(0, n));
+            t.type_ids.extend(std::iter::repeat_n(0, n));
             t.offsets.extend((first..first + n).map(|i| (i, i + 1)));
-            t.sentences.push((first..first + n, first..first + n));
+            t.sentences.push(first..first + n);
+            t.sentence_tokens.push(first..first + n);
         }
         t
     }

@@ -65,6 +65,6 @@ pub mod text;
 pub use decode::Aggregation;
 pub use document::{Argument, Document, Entity, EntityKind, Relation, Span, TextSpan};
 pub use error::{Error, Result};
-pub use extractor::{BackendKind, Extractor, ExtractorBuilder};
+pub use extractor::{BackendKind, Encoding, Extractor, ExtractorBuilder};
 pub use model::Backend;
 pub use relations::RuleSet;

@@ -1,0 +1,31 @@
+//! End to end: `extract_batch` (2 threads) over the seed article and over the
+//! CoNLL eng.testb documents, and single-sentence latency (40 words).
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+mod common;
+
+const SENTENCE_40_WORDS: &str = "U.S. Secretary of State John Kerry said on Wednesday he expected to meet \
+Russian Foreign Minister Sergei Lavrov again in Rome on Thursday, after talks in Paris with ministers from \
+Ukraine, Russia, Britain and France failed to produce an agreement.";
+
+fn bench(c: &mut Criterion) {
+    let ex = common::extractor(2, true);
+    let seed = common::seed();
+    let testb = common::testb_documents();
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(seed.len() as u64));
+    g.bench_function("seed_article", |b| b.iter(|| ex.extract(&seed).unwrap()));
+    let bytes: usize = testb.iter().map(|t| t.len()).sum();
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("conll_testb_documents", |b| b.iter(|| ex.extract_batch(&testb).unwrap()));
+    g.finish();
+
+    assert_eq!(SENTENCE_40_WORDS.split_whitespace().count(), 40);
+    let mut g = c.benchmark_group("latency");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("sentence_40_words", |b| b.iter(|| ex.extract(SENTENCE_40_WORDS).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,33 @@
+//! The relation stage on pre-computed entities (linking done once before).
+//! Throughput in tokens (whitespace-separated words) of input text.
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsie::RuleSet;
+mod common;
+
+fn bench(c: &mut Criterion) {
+    let ex = common::extractor(2, false);
+    let rules = RuleSet::builtin();
+    let mut g = c.benchmark_group("relations");
+    let seed = common::seed();
+    let testb = common::testb_documents();
+    let mut inputs = vec![("seed_article", vec![seed])];
+    inputs.push(("conll_testb", testb));
+    for (name, texts) in inputs {
+        let docs = ex.extract_batch(&texts).unwrap();
+        let tokens: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
+        g.throughput(Throughput::Elements(tokens as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for (t, d) in texts.iter().zip(&docs) {
+                    n += rules.extract(t, &d.entities).len();
+                }
+                n
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

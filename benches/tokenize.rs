@@ -1,0 +1,18 @@
+//! Stage 1: sentence splitting, tokenisation and the casing channel.
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+mod common;
+
+fn bench(c: &mut Criterion) {
+    let ex = common::extractor(2, false);
+    let seed = common::seed();
+    let testb = common::testb_documents().join("\n\n");
+    let mut g = c.benchmark_group("tokenize");
+    for (name, text) in [("seed_article", &seed), ("conll_testb", &testb)] {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| b.iter(|| ex.encode(text).unwrap()));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

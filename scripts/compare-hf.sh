@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# newsie vs the Hugging Face TokenClassificationPipeline, in one run, on this
+# machine: same model files, same CoNLL eng.testb sentences, 2 threads.
+# Installs the pinned Python peer into scripts/.venv (git-ignored) on first use.
+#   scripts/compare-hf.sh [--threads N] [--limit N] [--model DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=scripts/.venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch, transformers" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --upgrade pip
+  "$venv/bin/pip" install --quiet -r scripts/requirements-peer.txt
+fi
+cargo build --release --quiet --example extract
+exec "$venv/bin/python" scripts/compare_hf.py "$@"

@@ -1,0 +1,155 @@
+//! The shipped default model on real news: the seed article and hand-checked
+//! sentences. Expected entities and relations are facts of the text (a reader's
+//! annotation), located by searching the text, not outputs recorded from newsie.
+
+mod common;
+
+use common::{check_offsets, seed_article};
+use newsie::{Document, EntityKind, Extractor};
+use std::sync::OnceLock;
+
+fn extractor() -> &'static Extractor {
+    static EX: OnceLock<Extractor> = OnceLock::new();
+    EX.get_or_init(|| Extractor::new().expect("the shipped default model loads"))
+}
+
+/// Asserts that `name` is found as an entity of `kind` at its `nth` occurrence
+/// in `text` (byte and char offsets).
+fn has_entity(text: &str, doc: &Document, name: &str, kind: EntityKind, nth: usize) {
+    let start = text.match_indices(name).nth(nth).unwrap_or_else(|| panic!("{name:?} not in text")).0;
+    let end = start + name.len();
+    let found = doc.entities.iter().find(|e| e.start == start && e.end == end);
+    match found {
+        Some(e) => {
+            assert_eq!(e.kind, kind, "{name:?}");
+            assert_eq!(e.text, name);
+            assert_eq!(e.char_start, text[..start].chars().count());
+        }
+        None => {
+            let near: Vec<_> = doc.entities.iter().filter(|e| e.end > start && e.start < end).collect();
+            panic!("{name:?} ({kind}) at {start}..{end} not found; overlapping: {near:?}");
+        }
+    }
+}
+
+#[test]
+fn seed_article_entities() {
+    let Some(text) = seed_article() else {
+        eprintln!("../shared/data/seed not present; skipping");
+        return;
+    };
+    let doc = extractor().extract(&text).unwrap();
+    check_offsets(&text, &doc);
+    use EntityKind::*;
+    let expect = [
+        ("John Kerry", Person, 0),
+        ("Sergei Lavrov", Person, 0),
+        ("Sergei Lavrov", Person, 2),
+        ("Jose Manuel Garcia-Margallo", Person, 0),
+        ("Andriy Deshchitsya", Person, 0),
+        ("Viktor Yanukovich", Person, 0),
+        ("Laurent Fabius", Person, 0),
+        ("David Cameron", Person, 0),
+        ("Canada", Location, 0),
+        ("Rome", Location, 0),
+        ("Madrid", Location, 0),
+        ("Brussels", Location, 0),
+        ("Crimea", Location, 0),
+        ("NATO", Organization, 0),
+        ("European Union", Organization, 0),
+        ("International Monetary Fund", Organization, 0),
+        ("Russian", Misc, 0),
+    ];
+    for (name, kind, nth) in expect {
+        has_entity(&text, &doc, name, kind, nth);
+    }
+    // Same-entity linking: every "Lavrov" mention shares the id of "Sergei Lavrov".
+    let lavrov: Vec<usize> = doc.entities.iter().filter(|e| e.text.ends_with("Lavrov")).map(|e| e.entity).collect();
+    assert!(lavrov.len() >= 5);
+    assert!(lavrov.iter().all(|&id| id == lavrov[0]), "{lavrov:?}");
+}
+
+#[test]
+fn seed_article_relations() {
+    let Some(text) = seed_article() else { return };
+    let doc = extractor().extract(&text).unwrap();
+    let find = |kind: &str, a: &str, b: &str| {
+        doc.relations.iter().find(|r| {
+            let (s, t) = (r.source.text.as_str(), r.target.text.as_str());
+            let name = |arg: &newsie::Argument| {
+                doc.entities.iter().filter(|e| e.entity == arg.entity).map(|e| e.text.clone()).collect::<Vec<_>>()
+            };
+            let (sn, tn) = (name(&r.source), name(&r.target));
+            let is = |names: &[String], mention: &str, want: &str| mention.contains(want) || names.iter().any(|n| n.contains(want));
+            r.kind == kind
+                && ((is(&sn, s, a) && is(&tn, t, b)) || (kind == "meeting" && is(&sn, s, b) && is(&tn, t, a)))
+        })
+    };
+    let r = find("meeting", "Kerry", "Lavrov").expect("Kerry expects to meet Lavrov");
+    assert!(!r.negated);
+    assert_ne!(r.modality, "asserted");
+    let r = find("meeting", "Lavrov", "Deshchitsya").expect("Lavrov did not talk to Deshchitsya");
+    assert!(r.negated);
+    let r = find("sanction", "Canada", "Yanukovich").expect("Canada announced sanctions on Yanukovich's government");
+    assert!(!r.negated);
+    assert_eq!(r.modality, "asserted");
+    let r = find("sanction", "EU", "Russia").expect("EU leaders could decide on sanctions against Russia");
+    assert_ne!(r.modality, "asserted");
+    assert!(find("meeting", "Obama", "Cameron").is_none(), "a phone call is not a meeting");
+}
+
+#[test]
+fn modern_names_keep_their_shape() {
+    // Hyphenated and dotted names are one entity, as in CoNLL's tokenisation.
+    let text = "U.N. Secretary-General Ban Ki-moon met Spanish Foreign Minister Jose Manuel Garcia-Margallo in New York.";
+    let doc = extractor().extract(text).unwrap();
+    check_offsets(text, &doc);
+    has_entity(text, &doc, "Ban Ki-moon", EntityKind::Person, 0);
+    has_entity(text, &doc, "Jose Manuel Garcia-Margallo", EntityKind::Person, 0);
+    has_entity(text, &doc, "New York", EntityKind::Location, 0);
+    has_entity(text, &doc, "Spanish", EntityKind::Misc, 0);
+    let m = doc.relations.iter().find(|r| r.kind == "meeting").expect("a meeting");
+    assert_eq!(m.modality, "asserted");
+    assert_eq!(m.location.as_ref().map(|l| l.text.as_str()), Some("New York"));
+}
+
+#[test]
+fn non_ascii_names_and_offsets() {
+    let text = "🇺🇦 Volodymyr Zelenskiy met François Hollande and Angela Merkel in Zürich on Tuesday.";
+    let doc = extractor().extract(text).unwrap();
+    check_offsets(text, &doc);
+    has_entity(text, &doc, "François Hollande", EntityKind::Person, 0);
+    has_entity(text, &doc, "Angela Merkel", EntityKind::Person, 0);
+    has_entity(text, &doc, "Zürich", EntityKind::Location, 0);
+}
+
+#[test]
+fn long_text_is_not_truncated_and_batches_agree() {
+    let Some(text) = seed_article() else { return };
+    let ex = extractor();
+    let tripled = format!("{text}\n\n{text}\n\n{text}");
+    let one = ex.extract(&text).unwrap();
+    let three = ex.extract(&tripled).unwrap();
+    // The last copy is read like the first (context across a window edge may
+    // differ, so allow a few differences): nothing at the end is dropped.
+    let shift = 2 * (text.len() + 2);
+    let same = one
+        .entities
+        .iter()
+        .filter(|e| three.entities.iter().any(|f| f.start == e.start + shift && f.end == e.end + shift && f.kind == e.kind))
+        .count();
+    assert!(same * 100 >= one.entities.len() * 97, "{same} of {} entities found again in the third copy", one.entities.len());
+    // Batching and thread count do not change the result (beyond float noise in scores).
+    let texts = vec![text.as_str(), "Kerry met Lavrov in Rome.", "", tripled.as_str()];
+    let batch = ex.extract_batch(&texts).unwrap();
+    let single = Extractor::builder().threads(1).batch_size(3).build().unwrap();
+    for (t, d) in texts.iter().zip(&batch) {
+        for other in [ex.extract(t).unwrap(), single.extract(t).unwrap()] {
+            let spans = |d: &Document| d.entities.iter().map(|e| (e.start, e.end, e.kind.clone())).collect::<Vec<_>>();
+            assert_eq!(spans(&other), spans(d));
+            for (a, b) in other.entities.iter().zip(&d.entities) {
+                assert!((a.score - b.score).abs() < 1e-3);
+            }
+        }
+    }
+}
