@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
-//!     [--aggregation first|average|max] [--threads N] [--batch-size N]
+//!     [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]
 //! ```
 //!
 //! Each document is given to the extractor as one text (words joined by
@@ -38,10 +38,11 @@ fn run() -> Result<(), String> {
             "--model" => b = b.model(val("--model")?),
             "--backend" => b = b.backend(val("--backend")?.parse::<BackendKind>().map_err(|e| e.to_string())?),
             "--aggregation" => b = b.aggregation(val("--aggregation")?.parse::<Aggregation>().map_err(|e| e.to_string())?),
+            "--decoding" => b = b.decoding(val("--decoding")?.parse::<newsie::Decoding>().map_err(|e| e.to_string())?),
             "--threads" => b = b.threads(val("--threads")?.parse().map_err(|_| "--threads needs a number")?),
             "--batch-size" => b = b.batch_size(val("--batch-size")?.parse().map_err(|_| "--batch-size needs a number")?),
             "-h" | "--help" => {
-                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--threads N] [--batch-size N]");
+                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]");
                 return Ok(());
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),

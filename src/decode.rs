@@ -38,6 +38,32 @@ impl std::str::FromStr for Aggregation {
     }
 }
 
+/// How word labels are chosen from their probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Decoding {
+    /// The most probable well-formed sequence per sentence (Viterbi): an `I-X`
+    /// only continues a `B-X` or `I-X`. Right for BIO and BIOES models; not
+    /// for IOB1 models, whose entities start with `I-`.
+    #[default]
+    Constrained,
+    /// Each word takes its most probable label; invalid sequences are repaired
+    /// afterwards (an orphan `I-X` opens an entity). Works for every scheme.
+    Greedy,
+}
+
+impl std::str::FromStr for Decoding {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "constrained" | "viterbi" => Ok(Decoding::Constrained),
+            "greedy" | "argmax" => Ok(Decoding::Greedy),
+            _ => Err(crate::Error::Config(format!("unknown decoding {s:?} (constrained, greedy)"))),
+        }
+    }
+}
+
 /// Decodes the entities of one sentence.
 ///
 /// `offsets[i]` is token `i`'s byte range in `text`, `probs` holds
@@ -49,6 +75,7 @@ pub(crate) fn sentence_entities(
     probs: &[f32],
     labels: &LabelSet,
     aggregation: Aggregation,
+    decoding: Decoding,
     chars: &CharIndex,
     out: &mut Vec<Entity>,
 ) {
@@ -57,11 +84,11 @@ pub(crate) fn sentence_entities(
     if words.is_empty() {
         return;
     }
-    // Per word: (label, score).
-    let mut word_labels: Vec<(usize, f32)> = Vec::with_capacity(words.len());
+    // Per word: a label distribution, by the aggregation strategy.
+    let outside_label = (0..n_labels).find(|&i| labels.tag(i).position == labels::Position::Outside).unwrap_or(0);
+    let mut word_probs: Vec<f32> = vec![0f32; words.len() * n_labels];
     let mut t = 0usize;
-    let mut acc = vec![0f32; n_labels];
-    for w in &words {
+    for (wi, w) in words.iter().enumerate() {
         // Skip tokens that end before this word (or have empty offsets).
         while t < offsets.len() && (offsets[t].1 <= w.start || offsets[t].0 == offsets[t].1) && offsets[t].0 < w.end {
             t += 1;
@@ -70,33 +97,39 @@ pub(crate) fn sentence_entities(
         while t < offsets.len() && offsets[t].0 < w.end {
             t += 1;
         }
-        let toks = first..t;
-        if toks.is_empty() {
-            word_labels.push((usize::MAX, 0.0));
+        let dst = &mut word_probs[wi * n_labels..(wi + 1) * n_labels];
+        if first == t {
+            dst[outside_label] = 1.0; // no token (e.g. only characters the tokenizer drops)
             continue;
         }
         let row = |i: usize| &probs[i * n_labels..(i + 1) * n_labels];
-        let (label, score) = match aggregation {
-            Aggregation::First => argmax(row(toks.start)),
-            Aggregation::Max => toks
-                .clone()
-                .map(|i| argmax(row(i)))
-                .fold((0, f32::MIN), |best, x| if x.1 > best.1 { x } else { best }),
+        match aggregation {
+            Aggregation::First => dst.copy_from_slice(row(first)),
+            Aggregation::Max => {
+                let best = (first..t).max_by(|&a, &b| argmax(row(a)).1.total_cmp(&argmax(row(b)).1)).unwrap_or(first);
+                dst.copy_from_slice(row(best));
+            }
             Aggregation::Average => {
-                acc.iter_mut().for_each(|a| *a = 0.0);
-                for i in toks.clone() {
-                    for (a, p) in acc.iter_mut().zip(row(i)) {
+                for i in first..t {
+                    for (a, p) in dst.iter_mut().zip(row(i)) {
                         *a += p;
                     }
                 }
-                let (l, s) = argmax(&acc);
-                (l, s / toks.len() as f32)
+                let n = (t - first) as f32;
+                dst.iter_mut().for_each(|a| *a /= n);
             }
-        };
-        word_labels.push((label, score));
+        }
     }
+    let chosen: Vec<usize> = if decoding == Decoding::Constrained {
+        viterbi(&word_probs, labels)
+    } else {
+        word_probs.chunks(n_labels).map(|r| argmax(r).0).collect()
+    };
+    let word_labels: Vec<(usize, f32)> =
+        chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
     let outside = labels::Tag { position: labels::Position::Outside, kind: None };
-    let tags = word_labels.iter().map(|(l, _)| if *l == usize::MAX { &outside } else { labels.tag(*l) });
+    let _ = &outside;
+    let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
     for (s, e, kind) in labels::spans(tags) {
         let (start, end) = (words[s].start, words[e - 1].end);
         let score = word_labels[s..e].iter().map(|(_, p)| p).sum::<f32>() / (e - s) as f32;
@@ -111,6 +144,54 @@ pub(crate) fn sentence_entities(
             entity: 0,
         });
     }
+}
+
+/// Whether tag `b` may follow tag `a` in a well-formed BIO / BIOES sequence
+/// (`a` = `None` at the start of a sentence).
+fn allowed(a: Option<&labels::Tag>, b: &labels::Tag) -> bool {
+    use labels::Position::*;
+    let continues = matches!(b.position, Inside | End);
+    let open = a.is_some_and(|a| matches!(a.position, Begin | Inside) && a.kind == b.kind);
+    if continues {
+        return open;
+    }
+    // A new tag may not leave a BIOES entity open (B-/I- must end with E-/I-...).
+    true
+}
+
+/// The most probable well-formed tag sequence (log-probability sum): an
+/// `I-X` only continues a `B-X` or `I-X`. Words are rows of `probs`.
+pub(crate) fn viterbi(probs: &[f32], labels: &LabelSet) -> Vec<usize> {
+    let n = labels.len();
+    let words = probs.len() / n;
+    if words == 0 {
+        return Vec::new();
+    }
+    let lp = |w: usize, l: usize| probs[w * n + l].max(1e-12).ln();
+    let mut score: Vec<f32> = (0..n).map(|l| if allowed(None, labels.tag(l)) { lp(0, l) } else { f32::NEG_INFINITY }).collect();
+    let mut back: Vec<usize> = vec![0; words * n];
+    let mut next = vec![0f32; n];
+    for w in 1..words {
+        for l in 0..n {
+            let tag = labels.tag(l);
+            let mut best = (f32::NEG_INFINITY, 0usize);
+            for (p, &sp) in score.iter().enumerate() {
+                if sp > best.0 && allowed(Some(labels.tag(p)), tag) {
+                    best = (sp, p);
+                }
+            }
+            next[l] = best.0 + lp(w, l);
+            back[w * n + l] = best.1;
+        }
+        std::mem::swap(&mut score, &mut next);
+    }
+    let mut l = (0..n).max_by(|&a, &b| score[a].total_cmp(&score[b])).unwrap_or(0);
+    let mut path = vec![0; words];
+    for w in (0..words).rev() {
+        path[w] = l;
+        l = back[w * n + l];
+    }
+    path
 }
 
 fn argmax(row: &[f32]) -> (usize, f32) {
@@ -166,14 +247,14 @@ mod tests {
         let ci = CharIndex::new(text);
         for agg in [Aggregation::First, Aggregation::Average, Aggregation::Max] {
             let mut out = Vec::new();
-            sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), agg, &ci, &mut out);
+            sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), agg, Decoding::Greedy, &ci, &mut out);
             let got: Vec<(&str, &str)> = out.iter().map(|e| (e.text.as_str(), e.kind.as_str())).collect();
             assert_eq!(got, vec![("Garcia-Margallo", "PER"), ("Rome", "LOC")], "{agg:?}");
             assert_eq!(&text[out[0].start..out[0].end], out[0].text);
         }
         // Score is the mean of word scores: with `first`, (0.9 + 0.95)/2 over two entities of one word each.
         let mut out = Vec::new();
-        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, &ci, &mut out);
+        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy, &ci, &mut out);
         assert!((out[0].score - 0.9).abs() < 1e-6 && (out[1].score - 0.95).abs() < 1e-6);
     }
 
@@ -185,9 +266,30 @@ mod tests {
         probs.extend(one_hot(2, 0.8));
         probs.extend(one_hot(2, 0.8));
         let mut out = Vec::new();
-        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, &CharIndex::new(text), &mut out);
+        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy, &CharIndex::new(text), &mut out);
         assert_eq!(out.len(), 1);
         assert!((out[0].score - 0.8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn constrained_decoding_forbids_orphan_inside_tags() {
+        // "Garcia Margallo": greedy reads O I-PER (repaired to a one-word entity);
+        // Viterbi prefers B-PER I-PER when that sequence is more probable overall.
+        let ls = labels();
+        let mut probs = vec![0.50, 0.45, 0.05, 0.0, 0.0]; // word 1: O 0.50, B-PER 0.45
+        probs.extend([0.05, 0.05, 0.90, 0.0, 0.0]); // word 2: I-PER 0.90
+        assert_eq!(viterbi(&probs, &ls), vec![1, 2]);
+        // A sentence-initial I- is impossible: it becomes the best allowed tag.
+        assert_eq!(viterbi(&[0.1, 0.2, 0.7, 0.0, 0.0], &ls), vec![1]);
+        assert!(viterbi(&[], &ls).is_empty());
+        let text = "Garcia Margallo";
+        let offs = [(0, 6), (7, 15)];
+        let ci = CharIndex::new(text);
+        let (mut greedy, mut viterbi_out) = (Vec::new(), Vec::new());
+        sentence_entities(text, 0..15, &offs, &probs, &ls, Aggregation::First, Decoding::Greedy, &ci, &mut greedy);
+        sentence_entities(text, 0..15, &offs, &probs, &ls, Aggregation::First, Decoding::Constrained, &ci, &mut viterbi_out);
+        assert_eq!(greedy.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Margallo"]);
+        assert_eq!(viterbi_out.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Garcia Margallo"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tokenizers::Tokenizer;
 
-use crate::decode::{self, Aggregation};
+use crate::decode::{self, Aggregation, Decoding};
 use crate::document::{CharIndex, Document, Entity};
 use crate::error::{Error, Result};
 use crate::labels::LabelSet;
@@ -59,6 +59,7 @@ pub struct ExtractorBuilder {
     registry: Option<PathBuf>,
     backend: BackendKind,
     aggregation: Aggregation,
+    decoding: Decoding,
     batch_size: usize,
     threads: Option<usize>,
     window_tokens: usize,
@@ -74,6 +75,7 @@ impl Default for ExtractorBuilder {
             registry: None,
             backend: BackendKind::Candle,
             aggregation: Aggregation::First,
+            decoding: Decoding::Constrained,
             batch_size: 16,
             threads: None,
             window_tokens: 128,
@@ -106,6 +108,13 @@ impl ExtractorBuilder {
     /// How sub-word predictions become word predictions (default: first).
     pub fn aggregation(mut self, a: Aggregation) -> Self {
         self.aggregation = a;
+        self
+    }
+
+    /// How word labels are chosen (default: constrained, i.e. the most probable
+    /// well-formed BIO sequence; use greedy for IOB1 models).
+    pub fn decoding(mut self, d: Decoding) -> Self {
+        self.decoding = d;
         self
     }
 
@@ -228,6 +237,7 @@ impl ExtractorBuilder {
             casing: files.config.newsie_casing.is_some(),
             labels: files.labels,
             aggregation: self.aggregation,
+            decoding: self.decoding,
             batch_size: self.batch_size,
             budget,
             overlap,
@@ -267,6 +277,7 @@ pub struct Extractor {
     casing: bool,
     labels: LabelSet,
     aggregation: Aggregation,
+    decoding: Decoding,
     batch_size: usize,
     /// Content tokens per window (window minus the two special tokens).
     budget: usize,
@@ -471,6 +482,7 @@ impl Extractor {
                 &probs[toks.start * n_labels..toks.end * n_labels],
                 &self.labels,
                 self.aggregation,
+                self.decoding,
                 &chars,
                 &mut ents,
             );

@@ -62,7 +62,7 @@ pub mod registry;
 pub mod relations;
 pub mod text;
 
-pub use decode::Aggregation;
+pub use decode::{Aggregation, Decoding};
 pub use document::{Argument, Document, Entity, EntityKind, Relation, Span, TextSpan};
 pub use error::{Error, Result};
 pub use extractor::{BackendKind, Encoding, Extractor, ExtractorBuilder};

@@ -258,6 +258,8 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
     ap.add_argument("--f16", action="store_true", help="store weights as float16")
+    ap.add_argument("--save-last", action="store_true",
+                    help="keep the last epoch instead of the best on --dev (when --dev is also trained on)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
     args = ap.parse_args()
 
@@ -330,7 +332,7 @@ def main():
         model.to(device)
         history.append({"epoch": epoch + 1, "dev_f1": round(f1, 4), "seconds": round(time.time() - t1)})
         print(f"epoch {epoch + 1} dev F1 {f1:.4f} ({time.time() - t1:.0f}s)", flush=True)
-        if f1 > best:
+        if f1 > best or (args.save_last and epoch + 1 == args.epochs):
             best, best_epoch = f1, epoch + 1
             model.cpu()
             save(model, tok, base, args, args.out)
