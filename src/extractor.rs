@@ -203,7 +203,7 @@ impl ExtractorBuilder {
             BackendKind::Candle => {
                 Box::new(CandleModel::load(&files.weights(), &files.config, files.arch, files.labels.len())?)
             }
-            BackendKind::RustBert => crate::backend_tch::load(&files)?,
+            BackendKind::RustBert => crate::backend_tch::load(&files, self.threads)?,
         };
         let max_tokens = match self.backend {
             BackendKind::Candle => files.config.max_position_embeddings.min(max_model_tokens(&files)),
