@@ -279,3 +279,51 @@ fn rule_file_errors_name_file_rule_and_field() {
     let msg = RuleSet::from_toml_str(&format!("{base}verbal = [\"X @mete Y\"]\n"), "my.toml").unwrap_err().to_string();
     assert!(msg.contains("my.toml") && msg.contains("rule `k`") && msg.contains("field `verbal`"), "{msg}");
 }
+
+#[test]
+fn entity_modifying_a_title_is_not_the_argument() {
+    // "U.S. envoy Amos Hochstein": the head of the noun phrase is the person.
+    assert_eq!(rel("Netanyahu met U.S. envoy Amos Hochstein in Jerusalem.", &[("Netanyahu", "PER"), ("U.S.", "LOC"), ("Amos Hochstein", "PER"), ("Jerusalem", "LOC")]),
+        vec![r("meeting", "Netanyahu", "Amos Hochstein", false, "asserted")]);
+    assert_eq!(rel("Peskov denied that Putin had held talks with Wagner chief Yevgeny Prigozhin.", &[("Peskov", "PER"), ("Putin", "PER"), ("Wagner", "ORG"), ("Yevgeny Prigozhin", "PER")]),
+        vec![r("meeting", "Putin", "Yevgeny Prigozhin", true, "negated")]);
+    // A verb between two entities is no title.
+    assert_eq!(rel("Sanctions imposed by Washington on Caracas surprised Havana.", &[("Washington", "LOC"), ("Caracas", "LOC"), ("Havana", "LOC")]),
+        vec![r("sanction", "Washington", "Caracas", false, "asserted")]);
+}
+
+#[test]
+fn subject_after_a_subordinating_preposition() {
+    assert_eq!(rel("Netanyahu spoke in Jerusalem a day after Hochstein held talks with Berri in Beirut.", &[("Netanyahu", "PER"), ("Jerusalem", "LOC"), ("Hochstein", "PER"), ("Berri", "PER"), ("Beirut", "LOC")]),
+        vec![r("meeting", "Hochstein", "Berri", false, "asserted")]);
+    // A plain prepositional object is still no subject.
+    assert!(rel("Abe flew to Moscow to meet officials.", &[("Abe", "PER"), ("Moscow", "LOC")]).iter().all(|x| x.1 != "Moscow" && x.2 != "Moscow"));
+}
+
+#[test]
+fn first_person_in_a_quotation_is_the_speaker() {
+    assert_eq!(rel("\"We will not meet Hamas,\" Blinken told reporters in Tel Aviv.", &[("Hamas", "ORG"), ("Blinken", "PER"), ("Tel Aviv", "LOC")]),
+        vec![r("meeting", "Blinken", "Hamas", true, "planned")]);
+    assert_eq!(rel("\"I met Putin twice,\" said Trump.", &[("Putin", "PER"), ("Trump", "PER")]),
+        vec![r("meeting", "Trump", "Putin", false, "asserted")]);
+    // Outside a quotation "we" stays unresolved.
+    assert!(rel("We met Putin, Trump said.", &[("Putin", "PER"), ("Trump", "PER")]).is_empty());
+}
+
+#[test]
+fn more_sanction_constructions() {
+    // Coordinated measures.
+    assert_eq!(rel("London slapped an asset freeze and a travel ban on Chelsea owner Roman Abramovich.", &[("London", "LOC"), ("Chelsea", "ORG"), ("Roman Abramovich", "PER")]),
+        vec![r("sanction", "London", "Roman Abramovich", false, "asserted")]);
+    // "targeted Y ... with sanctions".
+    assert_eq!(rel("The Treasury targeted Hezbollah financiers in Lebanon with sanctions.", &[("Treasury", "ORG"), ("Hezbollah", "ORG"), ("Lebanon", "LOC")]),
+        vec![r("sanction", "Treasury", "Hezbollah", false, "asserted")]);
+    // Assets belonging to / held by.
+    assert_eq!(rel("Switzerland froze assets belonging to former Egyptian President Hosni Mubarak.", &[("Switzerland", "LOC"), ("Egyptian", "MISC"), ("Hosni Mubarak", "PER")]),
+        vec![r("sanction", "Switzerland", "Hosni Mubarak", false, "asserted")]);
+    // "ruled out sanctions": negated; "proposed an asset freeze": requested.
+    assert_eq!(rel("Berlin has ruled out sanctions against Beijing, a spokesman said.", &[("Berlin", "LOC"), ("Beijing", "LOC")]),
+        vec![r("sanction", "Berlin", "Beijing", true, "negated")]);
+    assert_eq!(rel("The European Commission proposed an asset freeze on Russia's central bank.", &[("European Commission", "ORG"), ("Russia", "LOC")]),
+        vec![r("sanction", "European Commission", "Russia", false, "requested")]);
+}

@@ -22,6 +22,9 @@ pub(crate) const F_PRON_PER: u32 = 1 << 7;
 pub(crate) const F_PRON_OTHER: u32 = 1 << 8;
 pub(crate) const F_ADV: u32 = 1 << 9;
 pub(crate) const F_LOCPREP: u32 = 1 << 10;
+pub(crate) const F_SUBORD: u32 = 1 << 12;
+pub(crate) const F_SPEECH: u32 = 1 << 13;
+pub(crate) const F_SPEAKER: u32 = 1 << 14;
 pub(crate) const F_DET: u32 = 1 << 11;
 
 /// A sequence of word ids ("ruled out").
@@ -39,6 +42,8 @@ pub(crate) enum Elem {
     Slot { role: Role, adjacent: bool },
     Words { alts: Vec<Phrase>, optional: bool, class: bool },
     Gap,
+    /// `~~`: a wider gap that may cross entities and prepositions (not punctuation or clause words).
+    LongGap,
     End,
 }
 
@@ -138,6 +143,12 @@ struct RawGrammar {
     adverbs: Vec<String>,
     location_prepositions: Vec<String>,
     separate_cues: Vec<String>,
+    #[serde(default)]
+    subordinators: Vec<String>,
+    #[serde(default)]
+    speech_verbs: Vec<String>,
+    #[serde(default)]
+    speaker_pronouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +210,9 @@ const GRAMMAR_KEYS: &[&str] = &[
     "adverbs",
     "location_prepositions",
     "separate_cues",
+    "subordinators",
+    "speech_verbs",
+    "speaker_pronouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];
@@ -341,6 +355,9 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         (&g.other_pronouns, F_PRON_OTHER, "other_pronouns"),
         (&g.adverbs, F_ADV, "adverbs"),
         (&g.location_prepositions, F_LOCPREP, "location_prepositions"),
+        (&g.subordinators, F_SUBORD, "subordinators"),
+        (&g.speech_verbs, F_SPEECH, "speech_verbs"),
+        (&g.speaker_pronouns, F_SPEAKER, "speaker_pronouns"),
     ] {
         for w in list {
             let w = w.trim().to_lowercase().replace('\u{2019}', "'");
@@ -510,6 +527,7 @@ impl Builder {
                     Elem::Slot { role: Role::XY, adjacent: tok.ends_with('=') }
                 }
                 "~" => Elem::Gap,
+                "~~" => Elem::LongGap,
                 "." => Elem::End,
                 _ => {
                     let (body, optional) = match tok.strip_suffix('?') {
@@ -566,14 +584,14 @@ impl Builder {
                 return Err(bad("`.` must come last".into()));
             }
         }
-        if matches!(elems.last(), Some(Elem::Gap)) {
+        if matches!(elems.last(), Some(Elem::Gap | Elem::LongGap)) {
             return Err(bad("`~` cannot come last".into()));
         }
         for w in elems.windows(2) {
             if matches!(w[0], Elem::Slot { .. }) && matches!(w[1], Elem::Slot { .. }) {
                 return Err(bad("two slots need a word between them".into()));
             }
-            if matches!(w[0], Elem::Gap) && matches!(w[1], Elem::Gap | Elem::Slot { .. } | Elem::End) {
+            if matches!(w[0], Elem::Gap | Elem::LongGap) && matches!(w[1], Elem::Gap | Elem::LongGap | Elem::Slot { .. } | Elem::End) {
                 return Err(bad("`~` must be followed by a word".into()));
             }
         }

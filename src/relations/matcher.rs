@@ -365,6 +365,24 @@ impl<'a> Extractor<'a> {
                 }
                 false
             }
+            Elem::LongGap => {
+                for g in 0..=2 * self.c.settings.max_gap {
+                    if g > 0 {
+                        let i = pos + g - 1;
+                        if i >= n {
+                            return false;
+                        }
+                        let it = &s.items[i];
+                        if it.ent.is_none() && (it.punct || it.flags & (F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0) {
+                            return false;
+                        }
+                    }
+                    if self.rmatch(s, k, elems, ei + 1, pos + g, st) {
+                        return true;
+                    }
+                }
+                false
+            }
             Elem::End => {
                 let ok = pos >= n || {
                     let it = &s.items[pos];
@@ -408,6 +426,11 @@ impl<'a> Extractor<'a> {
                         i += 2;
                         continue;
                     }
+                    // "U.S. envoy Amos Hochstein", "Wagner chief Yevgeny Prigozhin": an entity
+                    // that only modifies a title is not the head of the noun phrase.
+                    if let Some(j) = self.apposed_head(s, k, i + 1) {
+                        return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), j + 1));
+                    }
                     return Some((Member::Ent(e, i), i + 1));
                 }
                 skip += 1;
@@ -434,6 +457,36 @@ impl<'a> Extractor<'a> {
             if let Some((e, p)) = possessor {
                 return Some((Member::Ent(e, p), i.min(n).max(p + 1)));
             }
+        }
+        None
+    }
+
+    /// After an argument entity, one to four title words ("envoy", "Parliament Speaker",
+    /// "Secretary of State", other-type entities; no trigger word, no lower-case word
+    /// in -ed or -ing) and then another argument entity (not a possessor): the position
+    /// of that head entity.
+    fn apposed_head(&self, s: &Sent, k: &KindRule, from: usize) -> Option<usize> {
+        let mut words = false;
+        for j in from..(from + 5).min(s.items.len()) {
+            let it = &s.items[j];
+            if let Some(e) = it.ent {
+                if self.allowed(k, e) {
+                    let poss = j + 1 < s.items.len() && s.items[j + 1].flags & F_POSS != 0;
+                    return (words && !poss).then_some(j);
+                }
+                continue;
+            }
+            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.c.anchors.contains_key(&it.id) {
+                return None;
+            }
+            if !it.cap && it.flags == 0 {
+                // A lower-case title is a noun: "envoy", "chief", "owner", not "visited" or "backing".
+                let w = &s.text[it.start..it.end];
+                if w.ends_with("ed") || w.ends_with("ing") {
+                    return None;
+                }
+            }
+            words = true;
         }
         None
     }
@@ -579,7 +632,13 @@ impl<'a> Extractor<'a> {
                 if !self.allowed(k, e) {
                     return None;
                 }
-                if q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
+                // "a day after Hochstein held talks": a subordinator opens a clause whose
+                // subject the entity is, when no preposition stands between it and the trigger.
+                let subord = q > 0
+                    && s.items[q - 1].flags & F_SUBORD != 0
+                    && s.items[q - 1].ent.is_none()
+                    && s.items[q + 1..p].iter().all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
+                if !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
                     // "flew to Rome to meet": a prepositional object, not the subject.
                     skipped += 1;
                     if skipped > self.c.settings.max_subject_skip {
@@ -607,6 +666,11 @@ impl<'a> Extractor<'a> {
             let f = it.flags;
             if f & F_PRON_PER != 0 {
                 return Some((Group { members: vec![Member::Pron(q)], separate: false, end: q + 1 }, q + 1, q));
+            }
+            if f & F_SPEAKER != 0 {
+                // "\"We will not meet Hamas,\" Blinken told reporters": the quoted speaker.
+                let m = self.quote_speaker(s, k, q, p)?;
+                return Some((Group { members: vec![m], separate: false, end: q + 1 }, q + 1, q));
             }
             if f & F_PRON_OTHER != 0 {
                 return None;
@@ -646,6 +710,40 @@ impl<'a> Extractor<'a> {
             }
             skipped += 1;
             if skipped > self.c.settings.max_subject_skip {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The speaker of a quotation holding `q` (a first-person pronoun) and the trigger
+    /// at `p`: the argument entity next to a speech verb right after the closing quote
+    /// ("...," Blinken told reporters; "...," said Blinken).
+    fn quote_speaker(&self, s: &Sent, k: &KindRule, q: usize, p: usize) -> Option<Member> {
+        let is_quote = |i: usize| {
+            let it = &s.items[i];
+            it.ent.is_none() && matches!(&s.text[it.start..it.end], "\"" | "“" | "”")
+        };
+        let n = s.items.len();
+        if (0..q).filter(|&i| is_quote(i)).count() % 2 == 0 {
+            return None;
+        }
+        let c = (p..n).find(|&i| is_quote(i))?;
+        let speech = |i: usize| i < n && s.items[i].ent.is_none() && s.items[i].flags & F_SPEECH != 0;
+        let mut after_verb = false;
+        for i in c + 1..(c + 9).min(n) {
+            let it = &s.items[i];
+            if let Some(e) = it.ent {
+                if self.allowed(k, e) && (after_verb || speech(i + 1)) {
+                    return Some(Member::Ent(e, i));
+                }
+                continue;
+            }
+            if speech(i) {
+                after_verb = true;
+                continue;
+            }
+            if it.punct || it.flags & !(F_NPPREP | F_PREP | F_DET) != 0 || (it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0) {
                 return None;
             }
         }
