@@ -92,6 +92,53 @@ def iob1_to_bio(tags):
     return out
 
 
+SYLLABLES = ("ba bi bo da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no ra re ri ro sa se si so "
+             "ta te ti to va vi zo ya yu xi zh an en in on er ar or el al ul ov ev sky chen wang kim park "
+             "den gan dr ham mad rah sh ch kh tz berg stein son sen ez es ski ova enko").split()
+
+
+def name_pool(docs):
+    """Words of PER entities in the training data (title-case ones)."""
+    pool = set()
+    for doc in docs:
+        for words, tags in doc:
+            for w, t in zip(words, tags):
+                if t.endswith("PER") and w[:1].isupper() and w.isalpha():
+                    pool.add(w)
+    return sorted(pool)
+
+
+def swap_names(docs, rng, prob, pool):
+    """Replaces each PER entity, with probability `prob`, by as many name words:
+    half drawn from the training data's person names, half made up of syllables.
+    Teaches the model to read names from context and casing, not from memory
+    (1996 news has no Biden, Xi or Modi)."""
+    out = []
+    for doc in docs:
+        new_doc = []
+        for words, tags in doc:
+            words = list(words)
+            i = 0
+            while i < len(words):
+                if tags[i] == "B-PER":
+                    j = i + 1
+                    while j < len(words) and tags[j] == "I-PER":
+                        j += 1
+                    if rng.random() < prob:
+                        for k in range(i, j):
+                            if rng.random() < 0.5:
+                                words[k] = rng.choice(pool)
+                            else:
+                                n = rng.choice((2, 2, 3))
+                                words[k] = "".join(rng.choice(SYLLABLES) for _ in range(n)).capitalize()
+                    i = j
+                else:
+                    i += 1
+            new_doc.append((words, tags))
+        out.append(new_doc)
+    return out
+
+
 def encode_sentences(tok, sentences):
     """Encode a list of (words, tags) as one text; returns per-token arrays."""
     text_parts, word_spans, word_tags, sent_of_word = [], [], [], []
@@ -258,6 +305,8 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
     ap.add_argument("--f16", action="store_true", help="store weights as float16")
+    ap.add_argument("--swap-names", type=float, default=0.0,
+                    help="probability of replacing each person name by other or made-up names, drawn anew each epoch")
     ap.add_argument("--save-last", action="store_true",
                     help="keep the last epoch instead of the best on --dev (when --dev is also trained on)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
@@ -297,8 +346,12 @@ def main():
     )
     best, best_epoch, history = -1.0, -1, []
     os.makedirs(args.out, exist_ok=True)
+    pool = name_pool(train_docs)
+    aug_rng = random.Random(args.seed + 1)
     for epoch in range(args.epochs):
         model.train()
+        if args.swap_names > 0:
+            train = build_examples(tok, swap_names(train_docs, aug_rng, args.swap_names, pool), args.max_len, context)
         # Length-bucketed shuffling: similar lengths share a batch (less padding).
         order = list(range(len(train)))
         random.shuffle(order)
