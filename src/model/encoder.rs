@@ -45,7 +45,7 @@ enum Act {
 impl Act {
     fn apply(self, x: &Tensor) -> candle_core::Result<Tensor> {
         match self {
-            Act::GeluErf => x.gelu_erf(),
+            Act::GeluErf => x.contiguous()?.apply_op1_no_bwd(&super::gelu::GeluErf),
             Act::GeluTanh => x.gelu(),
             Act::Relu => x.relu(),
         }

@@ -7,6 +7,7 @@
 
 mod config;
 mod encoder;
+mod gelu;
 mod tokenizer;
 
 pub use config::{Architecture, ModelConfig};
