@@ -54,9 +54,9 @@ impl Act {
 
 #[derive(Debug, Clone)]
 struct Layer {
-    q: Linear,
-    k: Linear,
-    v: Linear,
+    /// Query, key and value projections in one matrix (3·hidden × hidden); the
+    /// query rows are pre-scaled by 1/√head_dim.
+    qkv: Linear,
     attn_out: Linear,
     attn_norm: LayerNorm,
     ff_in: Linear,
@@ -102,18 +102,29 @@ impl Layer {
             }
         };
         let heads = cfg.num_attention_heads;
-        Ok(Layer { q, k, v, attn_out, attn_norm, ff_in, ff_out, out_norm, heads, head_dim: h / heads, act })
+        let head_dim = h / heads;
+        let scale = 1.0 / (head_dim as f64).sqrt();
+        let weight = Tensor::cat(&[&(q.weight() * scale)?, k.weight(), v.weight()], 0)?;
+        let bias = match (q.bias(), k.bias(), v.bias()) {
+            (Some(qb), Some(kb), Some(vb)) => Some(Tensor::cat(&[&(qb * scale)?, kb, vb], 0)?),
+            _ => None,
+        };
+        let qkv = Linear::new(weight, bias);
+        Ok(Layer { qkv, attn_out, attn_norm, ff_in, ff_out, out_norm, heads, head_dim, act })
     }
 
     /// `x`: (batch, seq, hidden); `mask`: additive, (batch, 1, 1, seq).
     fn forward(&self, x: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
         let (b, s, h) = x.dims3()?;
-        let split = |t: Tensor| t.reshape((b, s, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous();
-        let q = split(self.q.forward(x)?)?;
-        let k = split(self.k.forward(x)?)?;
-        let v = split(self.v.forward(x)?)?;
-        let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask)?;
+        // (b, s, 3h) -> (3, b, heads, s, head_dim)
+        let qkv = self
+            .qkv
+            .forward(x)?
+            .reshape((b, s, 3, self.heads, self.head_dim))?
+            .permute((2, 0, 3, 1, 4))?
+            .contiguous()?;
+        let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
+        let scores = q.matmul(&k.t()?)?.broadcast_add(mask)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
         let ctx = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, h))?;
         let x = self.attn_norm.forward(&(self.attn_out.forward(&ctx)? + x)?)?;
