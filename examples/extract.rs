@@ -172,9 +172,18 @@ fn print_text(out: &mut dyn Write, doc: &Document) -> std::io::Result<()> {
         writeln!(out, "{:<5} {:<40} {:>14} {:>6.3}", e.kind.as_str(), text, format!("{}..{}", e.start, e.end), e.score)?;
     }
     writeln!(out, "\n{} entities, {} relations", doc.entities.len(), doc.relations.len())?;
+    // A mention such as a resolved "he" is shown with its entity's longest name.
+    let name = |a: &newsie::Argument| {
+        let longest = doc.entities.iter().filter(|e| e.entity == a.entity).map(|e| e.text.as_str()).max_by_key(|t| t.len());
+        match longest {
+            Some(n) if n != a.text => format!("{} ({n})", a.text),
+            _ => a.text.clone(),
+        }
+    };
     for r in &doc.relations {
-        write!(out, "{:<9} {} -> {}", r.kind, r.source.text, r.target.text)?;
-        write!(out, "  [{}{}]", r.modality, if r.negated { ", negated" } else { "" })?;
+        write!(out, "{:<9} {} -> {}", r.kind, name(&r.source), name(&r.target))?;
+        let neg = if r.negated && r.modality != "negated" { ", negated" } else { "" };
+        write!(out, "  [{}{neg}]", r.modality)?;
         write!(out, "  trigger {:?}", r.trigger.text)?;
         if let Some(l) = &r.location {
             write!(out, "  at {}", l.text)?;
