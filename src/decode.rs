@@ -65,6 +65,7 @@ impl std::str::FromStr for Decoding {
 }
 
 /// Decodes the entities of one sentence.
+#[allow(clippy::too_many_arguments)] // crate-internal; every argument is a distinct input
 ///
 /// `offsets[i]` is token `i`'s byte range in `text`, `probs` holds
 /// `offsets.len() × labels.len()` probabilities, tokens in text order.

@@ -91,7 +91,7 @@ pub fn link_entities(text: &str, entities: &mut [Entity]) {
             // Exact.
             let mut best: Option<(usize, usize)> = None;
             for (ci, c) in clusters.iter().enumerate() {
-                if compatible(&c.kind, &e.kind) && c.forms.iter().any(|f| *f == toks) && best.is_none_or(|(_, ls)| c.last_seen > ls) {
+                if compatible(&c.kind, &e.kind) && c.forms.contains(&toks) && best.is_none_or(|(_, ls)| c.last_seen > ls) {
                     best = Some((ci, c.last_seen));
                 }
             }

@@ -178,8 +178,7 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize
     }
     // Trailing punctuation, collected in reverse.
     let mut tail = Vec::new();
-    loop {
-        let Some(c) = text[s..e].chars().next_back() else { break };
+    while let Some(c) = text[s..e].chars().next_back() {
         let cl = c.len_utf8();
         if e - s <= cl {
             break;

@@ -114,7 +114,7 @@ impl ModelConfig {
         if cfg.hidden_size == 0 || cfg.num_hidden_layers == 0 || cfg.num_attention_heads == 0 {
             return bad("hidden_size, num_hidden_layers and num_attention_heads must be set and non-zero");
         }
-        if cfg.hidden_size % cfg.num_attention_heads != 0 {
+        if !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads) {
             return bad("hidden_size is not a multiple of num_attention_heads");
         }
         if cfg.intermediate_size == 0 || cfg.vocab_size == 0 {
