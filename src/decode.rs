@@ -128,8 +128,6 @@ pub(crate) fn sentence_entities(
     };
     let word_labels: Vec<(usize, f32)> =
         chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
-    let outside = labels::Tag { position: labels::Position::Outside, kind: None };
-    let _ = &outside;
     let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
     for (s, e, kind) in labels::spans(tags) {
         let (start, end) = (words[s].start, words[e - 1].end);

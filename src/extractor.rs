@@ -205,10 +205,7 @@ impl ExtractorBuilder {
             }
             BackendKind::RustBert => crate::backend_tch::load(&files, self.threads)?,
         };
-        let max_tokens = match self.backend {
-            BackendKind::Candle => files.config.max_position_embeddings.min(max_model_tokens(&files)),
-            _ => max_model_tokens(&files),
-        };
+        let max_tokens = files.config.max_tokens(files.arch);
         if self.window_tokens < 8 {
             return Err(Error::Config("window_tokens must be at least 8".into()));
         }
@@ -245,15 +242,6 @@ impl ExtractorBuilder {
             rules,
             model_dir: dir,
         })
-    }
-}
-
-fn max_model_tokens(files: &ModelFiles) -> usize {
-    match files.arch {
-        model::Architecture::Roberta => {
-            files.config.max_position_embeddings.saturating_sub(files.config.pad_token_id.unwrap_or(1) as usize + 1)
-        }
-        _ => files.config.max_position_embeddings,
     }
 }
 

@@ -41,7 +41,6 @@ fn is_closing(c: char) -> bool {
 /// letter (a heading, a dateline).
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
     let mut start = 0usize;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
@@ -117,7 +116,6 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         }
         i += 1;
     }
-    let _ = bytes;
     push(&mut out, start, text.len());
     out
 }

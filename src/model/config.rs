@@ -157,6 +157,20 @@ impl ModelConfig {
             .or_else(|| self.model_type.as_deref().and_then(from_name))
     }
 
+    /// The padding token id: `pad_token_id`, else 1 for RoBERTa and 0 otherwise.
+    pub fn pad_id(&self, arch: Architecture) -> u32 {
+        self.pad_token_id.unwrap_or(if arch == Architecture::Roberta { 1 } else { 0 })
+    }
+
+    /// The longest window (in tokens, special tokens included) the model accepts:
+    /// its position table, less the `pad_id + 1` offset RoBERTa positions start at.
+    pub fn max_tokens(&self, arch: Architecture) -> usize {
+        match arch {
+            Architecture::Roberta => self.max_position_embeddings.saturating_sub(self.pad_id(arch) as usize + 1),
+            _ => self.max_position_embeddings,
+        }
+    }
+
     /// Labels in class order. Fails if the ids are not exactly `0..n`.
     pub(crate) fn labels(&self, path: &Path) -> Result<Vec<String>> {
         let mut v: Vec<(usize, String)> = Vec::with_capacity(self.id2label.len());

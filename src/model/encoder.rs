@@ -144,7 +144,7 @@ pub struct CandleModel {
     classifier: Linear,
     arch: Architecture,
     pad_id: u32,
-    max_positions: usize,
+    max_tokens: usize,
     device: Device,
 }
 
@@ -203,19 +203,15 @@ impl CandleModel {
             layers,
             classifier,
             arch,
-            pad_id: cfg.pad_token_id.unwrap_or(if arch == Architecture::Roberta { 1 } else { 0 }),
-            max_positions: cfg.max_position_embeddings,
+            pad_id: cfg.pad_id(arch),
+            max_tokens: cfg.max_tokens(arch),
             device: vb.device().clone(),
         })
     }
 
     /// The longest window (in tokens, special tokens included) this model accepts.
     pub fn max_tokens(&self) -> usize {
-        match self.arch {
-            // RoBERTa positions start at pad_id + 1.
-            Architecture::Roberta => self.max_positions.saturating_sub(self.pad_id as usize + 1),
-            _ => self.max_positions,
-        }
+        self.max_tokens
     }
 
     fn run(&self, input: &ModelInput<'_>) -> candle_core::Result<Tensor> {

@@ -51,18 +51,8 @@ pub fn ents(text: &str, list: &[(&str, &str)]) -> Vec<Entity> {
             Some(p) => from + p,
             None => panic!("entity {t:?} not found after byte {from} in {text:?}"),
         };
-        let end = start + t.len();
-        out.push(Entity {
-            text: t.to_string(),
-            kind: EntityKind::from_label(l),
-            start,
-            end,
-            char_start: text[..start].chars().count(),
-            char_end: text[..end].chars().count(),
-            score: 1.0,
-            entity: 0,
-        });
-        from = end;
+        out.push(span_entity(text, start, start + t.len(), l));
+        from = start + t.len();
     }
     newsie::link::link_entities(text, &mut out);
     out
@@ -86,17 +76,22 @@ pub fn gazetteer(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
     spans.sort();
     let mut out: Vec<Entity> = spans
         .into_iter()
-        .map(|(start, end, l)| Entity {
-            text: text[start..end].to_string(),
-            kind: EntityKind::from_label(l),
-            start,
-            end,
-            char_start: text[..start].chars().count(),
-            char_end: text[..end].chars().count(),
-            score: 1.0,
-            entity: 0,
-        })
+        .map(|(start, end, l)| span_entity(text, start, end, l))
         .collect();
     newsie::link::link_entities(text, &mut out);
     out
+}
+
+/// A hand-built entity for `text[start..end]` with label `label` (score 1, entity id 0).
+pub fn span_entity(text: &str, start: usize, end: usize, label: &str) -> Entity {
+    Entity {
+        text: text[start..end].to_string(),
+        kind: EntityKind::from_label(label),
+        start,
+        end,
+        char_start: text[..start].chars().count(),
+        char_end: text[..end].chars().count(),
+        score: 1.0,
+        entity: 0,
+    }
 }
