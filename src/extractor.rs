@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokenizers::Tokenizer;
+use ndarray::Array3;
+use rayon::prelude::*;
 
 use crate::decode::{self, Aggregation, Decoding};
 use crate::document::{CharIndex, Document, Entity};
@@ -405,29 +407,13 @@ impl Extractor {
         windows.sort_by_key(|w| std::cmp::Reverse(w.end - w.start));
         let n_labels = self.labels.len();
         let mut probs: Vec<Vec<f32>> = docs.iter().map(|d| vec![0f32; d.ids.len() * n_labels]).collect();
-        let mut ids = Vec::new();
-        let mut types = Vec::new();
-        let mut mask = Vec::new();
-        for batch in windows.chunks(self.batch_size) {
-            let seq = batch.iter().map(|w| w.end - w.start).max().unwrap_or(0) + 2;
-            ids.clear();
-            types.clear();
-            mask.clear();
-            for w in batch {
-                let doc = &docs[w.doc];
-                let n = w.end - w.start;
-                ids.push(self.special.cls);
-                ids.extend_from_slice(&doc.ids[w.start..w.end]);
-                ids.push(self.special.sep);
-                ids.extend(std::iter::repeat_n(self.special.pad, seq - n - 2));
-                types.push(0);
-                types.extend_from_slice(&doc.type_ids[w.start..w.end]);
-                types.extend(std::iter::repeat_n(0, seq - n - 1));
-                mask.extend(std::iter::repeat_n(1, n + 2));
-                mask.extend(std::iter::repeat_n(0, seq - n - 2));
-            }
-            let input = ModelInput { batch: batch.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
-            let logits = self.backend.forward(&input)?;
+        // Batches run side by side on the pool's threads; each batch's matrix
+        // products also hand work to idle threads, so one batch alone still
+        // uses them all.
+        let batches: Vec<&[Window]> = windows.chunks(self.batch_size).collect();
+        let logits: Vec<Array3<f32>> =
+            batches.par_iter().map(|batch| self.run_batch(docs, batch)).collect::<Result<_>>()?;
+        for (batch, logits) in batches.iter().zip(&logits) {
             for (row, w) in batch.iter().enumerate() {
                 let dst = &mut probs[w.doc];
                 for tok in w.core_start..w.core_end {
@@ -443,6 +429,28 @@ impl Extractor {
             decode::softmax_rows(p, n_labels);
         }
         Ok(probs)
+    }
+
+    /// Pads one batch of windows and runs the model on it.
+    fn run_batch(&self, docs: &[Encoding], batch: &[Window]) -> Result<Array3<f32>> {
+        let seq = batch.iter().map(|w| w.end - w.start).max().unwrap_or(0) + 2;
+        let n = batch.len() * seq;
+        let (mut ids, mut types, mut mask) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        for w in batch {
+            let doc = &docs[w.doc];
+            let len = w.end - w.start;
+            ids.push(self.special.cls);
+            ids.extend_from_slice(&doc.ids[w.start..w.end]);
+            ids.push(self.special.sep);
+            ids.extend(std::iter::repeat_n(self.special.pad, seq - len - 2));
+            types.push(0);
+            types.extend_from_slice(&doc.type_ids[w.start..w.end]);
+            types.extend(std::iter::repeat_n(0, seq - len - 1));
+            mask.extend(std::iter::repeat_n(1, len + 2));
+            mask.extend(std::iter::repeat_n(0, seq - len - 2));
+        }
+        let input = ModelInput { batch: batch.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+        self.backend.forward(&input)
     }
 
     /// Stage 3 of 3: entities of `text` from its encoding and label

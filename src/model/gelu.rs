@@ -32,6 +32,27 @@ impl CustomOp1 for GeluErf {
     }
 }
 
+/// GELU of every element, in place (the fused forward's variant).
+pub(crate) fn gelu_in_place(x: &mut [f32]) {
+    struct Op<'a>(&'a mut [f32]);
+    impl pulp::WithSimd for Op<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn with_simd<S: pulp::Simd>(self, _simd: S) {
+            for v in self.0.iter_mut() {
+                *v = gelu(*v);
+            }
+        }
+    }
+    pulp::Arch::new().dispatch(Op(x));
+}
+
+/// e^x for x ≤ 0 (softmax after subtracting the maximum); see [`exp`].
+#[inline(always)]
+pub(crate) fn exp_nonpositive(x: f32) -> f32 {
+    exp(x)
+}
+
 /// Runs the loop inside pulp's run-time CPU dispatch, so it is compiled (and
 /// auto-vectorised) for AVX-512 or AVX2 where the CPU has them, not only for
 /// the SSE2 baseline.

@@ -7,6 +7,7 @@
 
 mod config;
 mod encoder;
+mod fused;
 mod gelu;
 mod tokenizer;
 
