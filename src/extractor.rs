@@ -371,7 +371,7 @@ impl Extractor {
     fn extract_batch_inner<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Document>> {
         let all = self.entities_batch(texts)?;
         Ok(texts
-            .iter()
+            .par_iter()
             .zip(all)
             .map(|(t, mut entities)| {
                 let t = t.as_ref();
@@ -386,9 +386,9 @@ impl Extractor {
     }
 
     fn entities_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Vec<Entity>>> {
-        let docs: Vec<Encoding> = texts.iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
+        let docs: Vec<Encoding> = texts.par_iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
         let probs = self.probabilities(&docs)?;
-        Ok(texts.iter().zip(&docs).zip(&probs).map(|((t, d), p)| self.decode(t.as_ref(), d, p)).collect())
+        Ok(texts.par_iter().zip(&docs).zip(&probs).map(|((t, d), p)| self.decode(t.as_ref(), d, p)).collect())
     }
 
     /// Stage 2 of 3: label probabilities, `tokens × labels` row-major, for

@@ -42,15 +42,24 @@ fn linear(vb: VarBuilder, inp: usize, out: usize) -> candle_core::Result<Linear>
 /// then re-packs (transposes) the whole weight, element by element, on every
 /// call: an eighth of the run time on short windows. A row-major right-hand
 /// side is packed by plain copies.
+///
+/// `panels` holds the same weight pre-packed for the fused path's gemm calls
+/// (see `fused::pack_panels`).
 #[derive(Debug, Clone)]
 struct Dense {
     weight_t: Tensor,
+    panels: Tensor,
     bias: Option<Tensor>,
 }
 
 impl Dense {
     fn new(linear: &Linear) -> candle_core::Result<Self> {
-        Ok(Dense { weight_t: linear.weight().t()?.contiguous()?, bias: linear.bias().cloned() })
+        let weight_t = linear.weight().t()?.contiguous()?;
+        let (k, n) = weight_t.dims2()?;
+        let packed = fused::pack_panels(&weight_t.flatten_all()?.to_vec1::<f32>()?, k, n);
+        let len = packed.len();
+        let panels = Tensor::from_vec(packed, len, weight_t.device())?;
+        Ok(Dense { weight_t, panels, bias: linear.bias().cloned() })
     }
 
     /// `x`: (..., in) -> (..., out).
@@ -352,15 +361,15 @@ impl CandleModel {
         v.extend([&self.emb_norm.weight, &self.emb_norm.bias]);
         for l in &self.layers {
             v.extend([
-                &l.qkv.weight_t,
+                &l.qkv.panels,
                 l.qkv.bias.as_ref()?,
-                &l.attn_out.weight_t,
+                &l.attn_out.panels,
                 l.attn_out.bias.as_ref()?,
                 &l.attn_norm.weight,
                 &l.attn_norm.bias,
-                &l.ff_in.weight_t,
+                &l.ff_in.panels,
                 l.ff_in.bias.as_ref()?,
-                &l.ff_out.weight_t,
+                &l.ff_out.panels,
                 l.ff_out.bias.as_ref()?,
                 &l.out_norm.weight,
                 &l.out_norm.bias,
@@ -410,6 +419,7 @@ impl CandleModel {
         let tensors = self.fused_tensors()?;
         let borrowed = Borrowed::new(&tensors);
         let weights = self.fused_weights(&borrowed)?;
+        fused::tune_gemm();
         let (b, s) = (input.batch, input.seq_len);
         let mut ids = Vec::with_capacity(b * s);
         let mut types = Vec::with_capacity(b * s);

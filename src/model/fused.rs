@@ -171,18 +171,18 @@ fn forward_with(w: &Weights<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> F
     for l in &w.layers {
         // qkv = x · Wqkv + b
         fill_bias(qkv, t, 3 * h, l.qkv_b)?;
-        matmul(t, 3 * h, h, x, h, Rhs::RowMajor(l.qkv_w), qkv, 3 * h, l.qkv_b.is_some())?;
+        matmul(t, 3 * h, h, x, h, Rhs::Panels(l.qkv_w), qkv, 3 * h, l.qkv_b.is_some())?;
         attention(qkv, ctx, &mut s.attn, p.rows, h, d.heads);
         // x = LN(x + ctx · Wo + bo), accumulated in place on x.
         add_bias(x, h, l.out_b)?;
-        matmul(t, h, h, ctx, h, Rhs::RowMajor(l.out_w), x, h, true)?;
+        matmul(t, h, h, ctx, h, Rhs::Panels(l.out_w), x, h, true)?;
         layer_norm_rows(x, h, l.norm1, d.eps)?;
         // x = LN(x + act(x · W1 + b1) · W2 + b2)
         fill_bias(ff, t, f, l.ff_in_b)?;
-        matmul(t, f, h, x, h, Rhs::RowMajor(l.ff_in_w), ff, f, l.ff_in_b.is_some())?;
+        matmul(t, f, h, x, h, Rhs::Panels(l.ff_in_w), ff, f, l.ff_in_b.is_some())?;
         activate(ff, d.act);
         add_bias(x, h, l.ff_out_b)?;
-        matmul(t, h, f, ff, f, Rhs::RowMajor(l.ff_out_w), x, h, true)?;
+        matmul(t, h, f, ff, f, Rhs::Panels(l.ff_out_w), x, h, true)?;
         layer_norm_rows(x, h, l.norm2, d.eps)?;
     }
     let mut logits = vec![0f32; t * d.labels];
@@ -273,10 +273,44 @@ fn activate(x: &mut [f32], act: Activation) {
 /// The right-hand matrix of a product, `k × n`.
 #[derive(Clone, Copy)]
 pub(crate) enum Rhs<'a> {
-    /// Stored `k × n` row-major.
-    RowMajor(&'a [f32]),
     /// Stored `n × k` row-major (so used transposed).
     Transposed(&'a [f32]),
+    /// Pre-packed by [`pack_panels`]: blocks of [`PANEL`] output columns, each
+    /// `k × PANEL` row-major (the layout gemm's kernel reads, so it is not
+    /// re-packed on every call).
+    Panels(&'a [f32]),
+}
+
+/// gemm re-packs its left operand when the right one is wider than a
+/// threshold (8 or 16 kernel widths, about 50–100 tokens); pre-packed panels
+/// are already in the packed layout, so raise it to gemm's maximum (256
+/// widths, 1,536 tokens). This is a process-wide gemm setting; it only changes
+/// when gemm copies, never results.
+pub(crate) fn tune_gemm() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        gemm::set_lhs_packing_threshold_single_thread(256);
+        gemm::set_lhs_packing_threshold_multi_thread(256);
+    });
+}
+
+/// Output columns per pre-packed weight panel: a multiple of every SIMD width
+/// gemm's kernels use (4 AVX-512 registers of f32).
+pub(crate) const PANEL: usize = 64;
+
+/// Packs a `k × n` row-major matrix into [`Rhs::Panels`] layout (the last
+/// panel zero-padded to [`PANEL`] columns).
+pub(crate) fn pack_panels(b: &[f32], k: usize, n: usize) -> Vec<f32> {
+    let panels = n.div_ceil(PANEL);
+    let mut out = vec![0f32; panels * k * PANEL];
+    for (p, panel) in out.chunks_exact_mut(k * PANEL).enumerate() {
+        let c0 = p * PANEL;
+        let w = PANEL.min(n - c0);
+        for (r, dst) in panel.chunks_exact_mut(PANEL).enumerate() {
+            dst[..w].copy_from_slice(&b[r * n + c0..r * n + c0 + w]);
+        }
+    }
+    out
 }
 
 /// `c[m×n] (+)= a[m×k] · rhs[k×n]`, rows of `a` and `c` `lda`/`ldc` apart.
@@ -296,9 +330,12 @@ pub(crate) fn matmul(
     if m == 0 || n == 0 {
         return Ok(());
     }
+    if let Rhs::Panels(panels) = rhs {
+        return matmul_panels(m, n, k, a, lda, panels, c, ldc, accumulate);
+    }
     let (b, b_rs, b_cs) = match rhs {
-        Rhs::RowMajor(b) => (b, n, 1),
         Rhs::Transposed(b) => (b, 1, k),
+        Rhs::Panels(_) => unreachable!("handled above"),
     };
     // Every element the kernel touches must lie inside its slice.
     let fits = lda >= k
@@ -311,11 +348,7 @@ pub(crate) fn matmul(
         return Err(format!("matrix product {m}×{k}·{k}×{n}: operand sizes do not match"));
     }
     if k == 0 {
-        if !accumulate {
-            for r in c.chunks_mut(ldc).take(m) {
-                r[..n].fill(0.0);
-            }
-        }
+        zero_unless(accumulate, c, m, n, ldc);
         return Ok(());
     }
     // SAFETY: the checks above keep every index the kernel computes,
@@ -343,6 +376,77 @@ pub(crate) fn matmul(
             false,
             gemm::Parallelism::Rayon(0),
         );
+    }
+    Ok(())
+}
+
+fn zero_unless(accumulate: bool, c: &mut [f32], m: usize, n: usize, ldc: usize) {
+    if !accumulate {
+        for r in c.chunks_mut(ldc).take(m) {
+            r[..n].fill(0.0);
+        }
+    }
+}
+
+/// The product with a pre-packed right-hand side, one gemm call per panel,
+/// computed as `cᵀ = panelᵀ · aᵀ` so the panel is gemm's (column-major)
+/// left operand and is read in place.
+#[allow(unsafe_code, clippy::too_many_arguments)]
+fn matmul_panels(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    lda: usize,
+    panels: &[f32],
+    c: &mut [f32],
+    ldc: usize,
+    accumulate: bool,
+) -> FusedResult<()> {
+    let fits = lda >= k
+        && ldc >= n
+        && (m - 1) * lda + k <= a.len()
+        && (m - 1) * ldc + n <= c.len()
+        && panels.len() == n.div_ceil(PANEL) * k * PANEL;
+    if !fits {
+        return Err(format!("matrix product {m}×{k}·{k}×{n} (packed): operand sizes do not match"));
+    }
+    if k == 0 {
+        zero_unless(accumulate, c, m, n, ldc);
+        return Ok(());
+    }
+    for (p, panel) in panels.chunks_exact(k * PANEL).enumerate() {
+        let c0 = p * PANEL;
+        let w = PANEL.min(n - c0);
+        let dst = &mut c[c0..];
+        // Largest indices touched: panel (k-1)·PANEL + w-1 < k·PANEL; a
+        // (m-1)·lda + k-1 < a.len(); dst (m-1)·ldc + w-1 < dst.len(), since
+        // c0 + w ≤ n and (m-1)·ldc + n ≤ c.len().
+        // SAFETY: by the checks above every index is in bounds; `dst` is a
+        // unique borrow, so it aliases neither input.
+        unsafe {
+            gemm::gemm(
+                w,
+                m,
+                k,
+                dst.as_mut_ptr(),
+                ldc as isize,
+                1,
+                accumulate,
+                panel.as_ptr(),
+                PANEL as isize,
+                1,
+                a.as_ptr(),
+                lda as isize,
+                1,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::Rayon(0),
+            );
+        }
     }
     Ok(())
 }
@@ -499,3 +603,57 @@ fn attention(qkv: &[f32], ctx: &mut [f32], buf: &mut Vec<f32>, rows: &[Row], h: 
 
 /// SIMD width the attention loops are blocked for (one AVX-512 register of f32).
 const LANES: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(m: usize, n: usize, k: usize, a: &[f32], b: &[f32]) -> Vec<f32> {
+        let mut c = vec![0f32; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                c[i * n + j] = (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum();
+            }
+        }
+        c
+    }
+
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n).map(|i| ((i as u32 * 2_654_435_761u32 ^ seed) % 1000) as f32 / 500.0 - 1.0).collect()
+    }
+
+    #[test]
+    fn panel_products_match_a_naive_product() {
+        // n = 150: two full panels and a partial one; m = 7 rows.
+        for &(m, n, k) in &[(7, 150, 33), (1, 64, 1), (20, 10, 16)] {
+            let a = values(m * k, 1);
+            let b = values(k * n, 2);
+            let want = naive(m, n, k, &a, &b);
+            let packed = pack_panels(&b, k, n);
+            let mut c = vec![0f32; m * n];
+            matmul(m, n, k, &a, k, Rhs::Panels(&packed), &mut c, n, false).unwrap();
+            let worst = c.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+            assert!(worst < 1e-4, "{m}x{k}x{n}: {worst}");
+            // Accumulating adds the product on top.
+            matmul(m, n, k, &a, k, Rhs::Panels(&packed), &mut c, n, true).unwrap();
+            let worst = c.iter().zip(&want).map(|(x, y)| (x - 2.0 * y).abs()).fold(0f32, f32::max);
+            assert!(worst < 1e-4, "{m}x{k}x{n} accumulated: {worst}");
+        }
+    }
+
+    #[test]
+    fn transposed_products_match_and_bad_sizes_are_errors() {
+        let (m, n, k) = (5, 9, 12);
+        let a = values(m * k, 3);
+        let b = values(k * n, 4);
+        let bt: Vec<f32> = (0..n * k).map(|i| b[(i % k) * n + i / k]).collect();
+        let mut c = vec![0f32; m * n];
+        matmul(m, n, k, &a, k, Rhs::Transposed(&bt), &mut c, n, false).unwrap();
+        let want = naive(m, n, k, &a, &b);
+        assert!(c.iter().zip(&want).all(|(x, y)| (x - y).abs() < 1e-4));
+        let mut short = vec![0f32; m * n - 1];
+        assert!(matmul(m, n, k, &a, k, Rhs::Transposed(&bt), &mut short, n, false).is_err());
+        assert!(matmul(m, n, k, &a[1..], k, Rhs::Transposed(&bt), &mut c, n, false).is_err());
+        assert!(matmul(m, n, k, &a, k, Rhs::Panels(&bt), &mut c, n, false).is_err());
+    }
+}
