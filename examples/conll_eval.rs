@@ -19,13 +19,6 @@ use newsie::eval::{gold_spans, predicted_spans, read_conll, Scores};
 use newsie::{Aggregation, BackendKind, Extractor};
 
 fn main() -> ExitCode {
-    // candle's worker threads spin-wait between operations (25,000 rounds by
-    // default); with few cores that steals the core the next operation needs.
-    // Measured on 2 cores (CoNLL testb, jsonl): 14.8 s spinning, 11.8 s not.
-    // Set here, before any thread starts; an explicit setting wins.
-    if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
-        std::env::set_var("CANDLE_BARRIER_POOL_SPIN_LIMIT", "0");
-    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

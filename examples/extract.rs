@@ -272,13 +272,6 @@ fn parse_line(buf: &[u8], line_no: usize) -> (serde_json::Value, Result<String, 
 }
 
 fn main() -> ExitCode {
-    // candle's worker threads spin-wait between operations (25,000 rounds by
-    // default); with few cores that steals the core the next operation needs.
-    // Measured on 2 cores (CoNLL testb, jsonl): 14.8 s spinning, 11.8 s not.
-    // Set here, before any thread starts; an explicit setting wins.
-    if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
-        std::env::set_var("CANDLE_BARRIER_POOL_SPIN_LIMIT", "0");
-    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

@@ -21,6 +21,7 @@
 //! first.
 
 use candle_core::{CpuStorage, Layout, Storage, StorageRef, Tensor};
+use rayon::prelude::*;
 use std::cell::RefCell;
 
 use super::gelu;
@@ -98,7 +99,6 @@ struct Scratch {
     qkv: Vec<f32>,
     ctx: Vec<f32>,
     ff: Vec<f32>,
-    attn: Vec<f32>,
 }
 
 thread_local! {
@@ -151,10 +151,15 @@ fn forward_with(w: &Weights<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> F
     if d.heads == 0 || h % d.heads != 0 {
         return Err(format!("hidden size {h} is not a multiple of {} heads", d.heads));
     }
+    let mut next = 0;
     for r in p.rows {
-        if r.offset + r.len > t || r.key_mask.as_ref().is_some_and(|m| m.len() != r.len) {
-            return Err("packed rows out of range".into());
+        if r.offset != next || r.key_mask.as_ref().is_some_and(|m| m.len() != r.len) {
+            return Err("packed rows must follow each other".into());
         }
+        next += r.len;
+    }
+    if next != t {
+        return Err("packed rows do not cover the tokens".into());
     }
     resize(&mut s.x, t * h);
     resize(&mut s.qkv, t * 3 * h);
@@ -172,7 +177,7 @@ fn forward_with(w: &Weights<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> F
         // qkv = x · Wqkv + b
         fill_bias(qkv, t, 3 * h, l.qkv_b)?;
         matmul(t, 3 * h, h, x, h, Rhs::Panels(l.qkv_w), qkv, 3 * h, l.qkv_b.is_some())?;
-        attention(qkv, ctx, &mut s.attn, p.rows, h, d.heads);
+        attention(qkv, ctx, p.rows, h, d.heads);
         // x = LN(x + ctx · Wo + bo), accumulated in place on x.
         add_bias(x, h, l.out_b)?;
         matmul(t, h, h, ctx, h, Rhs::Panels(l.out_w), x, h, true)?;
@@ -255,7 +260,7 @@ fn add_bias(dst: &mut [f32], cols: usize, bias: Option<&[f32]>) -> FusedResult<(
 
 fn activate(x: &mut [f32], act: Activation) {
     match act {
-        Activation::GeluErf => gelu::gelu_in_place(x),
+        Activation::GeluErf => x.par_chunks_mut(1 << 14).for_each(gelu::gelu_in_place),
         Activation::GeluTanh => {
             for v in x {
                 let u = *v;
@@ -477,7 +482,7 @@ fn layer_norm_rows(x: &mut [f32], h: usize, (gamma, beta): (&[f32], &[f32]), eps
             }
         }
     }
-    pulp::Arch::new().dispatch(Op { x, h, gamma, beta, eps });
+    x.par_chunks_mut(h * 32).for_each(|x| pulp::Arch::new().dispatch(Op { x, h, gamma, beta, eps }));
     Ok(())
 }
 
@@ -506,15 +511,21 @@ fn lane_sum(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
 /// Per head, the keys are transposed into `dh × lp` (length padded to 16 with
 /// zeros), so a query's scores are 16-wide multiply-adds; the softmax and the
 /// weighted sum of values run in 16-float chunks too.
-fn attention(qkv: &[f32], ctx: &mut [f32], buf: &mut Vec<f32>, rows: &[Row], h: usize, heads: usize) {
-    let longest = rows.iter().map(|r| r.len.div_ceil(LANES) * LANES).max().unwrap_or(0);
+fn attention(qkv: &[f32], ctx: &mut [f32], rows: &[Row], h: usize, heads: usize) {
     let dh = h / heads;
-    resize(buf, dh * longest + longest);
+    // Each sequence is a task with its own slice of `ctx` (rows follow each other).
+    let mut parts = Vec::with_capacity(rows.len());
+    let mut rest = ctx;
+    for row in rows {
+        let (part, tail) = rest.split_at_mut(row.len * h);
+        parts.push((row, part));
+        rest = tail;
+    }
     struct Op<'a> {
         qkv: &'a [f32],
-        ctx: &'a mut [f32],
+        out: &'a mut [f32],
         buf: &'a mut [f32],
-        rows: &'a [Row],
+        row: &'a Row,
         h: usize,
         heads: usize,
     }
@@ -523,13 +534,14 @@ fn attention(qkv: &[f32], ctx: &mut [f32], buf: &mut Vec<f32>, rows: &[Row], h: 
         #[inline(always)]
         fn with_simd<S: pulp::Simd>(self, _simd: S) {
             let (h, dh) = (self.h, self.h / self.heads);
-            for row in self.rows {
+            {
+                let row = self.row;
                 let len = row.len;
                 let lp = len.div_ceil(LANES) * LANES;
                 let (kt, scores) = self.buf.split_at_mut(dh * lp);
                 let scores = &mut scores[..lp];
                 let seq = &self.qkv[row.offset * 3 * h..(row.offset + len) * 3 * h];
-                let out = &mut self.ctx[row.offset * h..(row.offset + len) * h];
+                let out = self.out;
                 for head in 0..self.heads {
                     let (qo, ko, vo) = (head * dh, h + head * dh, 2 * h + head * dh);
                     kt.fill(0.0);
@@ -598,7 +610,11 @@ fn attention(qkv: &[f32], ctx: &mut [f32], buf: &mut Vec<f32>, rows: &[Row], h: 
             }
         }
     }
-    pulp::Arch::new().dispatch(Op { qkv, ctx, buf, rows, h, heads });
+    parts.into_par_iter().for_each(|(row, out)| {
+        let lp = row.len.div_ceil(LANES) * LANES;
+        let mut buf = vec![0f32; dh * lp + lp];
+        pulp::Arch::new().dispatch(Op { qkv, out, buf: &mut buf, row, h, heads });
+    });
 }
 
 /// SIMD width the attention loops are blocked for (one AVX-512 register of f32).

@@ -54,7 +54,9 @@ impl ModelInput<'_> {
 ///
 /// Implementations must be `Send + Sync`: one model serves many threads.
 pub trait Backend: Send + Sync + std::fmt::Debug {
-    /// Logits of shape `(batch, seq_len, num_labels)`.
+    /// Logits of shape `(batch, seq_len, num_labels)`. Only positions whose
+    /// mask is 1 carry results; padding positions are unspecified (the candle
+    /// backend skips them and leaves zeros).
     ///
     /// # Errors
     /// [`Error::Inference`] if the engine fails, [`Error::Config`] if the input
