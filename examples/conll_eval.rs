@@ -18,6 +18,9 @@ use std::time::Instant;
 use newsie::eval::{gold_spans, predicted_spans, read_conll, Scores};
 use newsie::{Aggregation, BackendKind, Extractor};
 
+/// A document's text and, per sentence, the byte span of each word.
+type TextWithWords = (String, Vec<Vec<(usize, usize)>>);
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,7 +60,7 @@ fn run() -> Result<(), String> {
     let mut scores = Scores::default();
     let mut sentences = 0usize;
     for (i, chunk) in docs.chunks(16).enumerate() {
-        let texts: Vec<(String, Vec<Vec<(usize, usize)>>)> = chunk.iter().map(|d| d.text()).collect();
+        let texts: Vec<TextWithWords> = chunk.iter().map(|d| d.text()).collect();
         let inputs: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
         let results = ex.extract_batch(&inputs).map_err(|e| e.to_string())?;
         for ((doc, (_, ranges)), res) in chunk.iter().zip(&texts).zip(results) {

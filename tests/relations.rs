@@ -107,15 +107,15 @@ fn possessive_and_of_targets() {
 fn negation() {
     assert_eq!(rel("Putin did not meet Poroshenko during his visit to Milan.", &[("Putin", "PER"), ("Poroshenko", "PER"), ("Milan", "LOC")]),
         vec![r("meeting", "Putin", "Poroshenko", true, "negated")]);
-    assert_eq!(rel("Putin didn't meet Poroshenko.", &[("Putin", "PER"), ("Poroshenko", "PER")])[0].3, true);
+    assert!(rel("Putin didn't meet Poroshenko.", &[("Putin", "PER"), ("Poroshenko", "PER")])[0].3);
     assert_eq!(rel("Merkel will not meet Erdogan.", &[("Merkel", "PER"), ("Erdogan", "PER")]), vec![r("meeting", "Merkel", "Erdogan", true, "planned")]);
-    assert_eq!(rel("Obama refused to meet Assad.", &[("Obama", "PER"), ("Assad", "PER")])[0].3, true);
+    assert!(rel("Obama refused to meet Assad.", &[("Obama", "PER"), ("Assad", "PER")])[0].3);
     assert_eq!(rel("The Kremlin denied that Putin had met Trump privately.", &[("Kremlin", "ORG"), ("Putin", "PER"), ("Trump", "PER")]),
         vec![r("meeting", "Putin", "Trump", true, "negated")]);
-    assert_eq!(rel("A meeting between Netanyahu and Abbas has been ruled out for now.", &[("Netanyahu", "PER"), ("Abbas", "PER")])[0].3, true);
+    assert!(rel("A meeting between Netanyahu and Abbas has been ruled out for now.", &[("Netanyahu", "PER"), ("Abbas", "PER")])[0].3);
     assert_eq!(rel("Germany has no intention of sanctioning China, a spokesman said.", &[("Germany", "LOC"), ("China", "LOC")]),
         vec![r("sanction", "Germany", "China", true, "negated")]);
-    assert_eq!(rel("Berlin has no plans to sanction Beijing.", &[("Berlin", "LOC"), ("Beijing", "LOC")])[0].3, true);
+    assert!(rel("Berlin has no plans to sanction Beijing.", &[("Berlin", "LOC"), ("Beijing", "LOC")])[0].3);
 }
 
 #[test]
