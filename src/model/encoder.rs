@@ -10,7 +10,7 @@ use ndarray::Array3;
 use std::path::{Path, PathBuf};
 
 use super::config::{Architecture, ModelConfig};
-use super::fused::{self, Activation, Borrowed, Dims, LayerWeights, Packed, Row, Weights};
+use super::fused::{self, Activation, Borrowed, Dims, LayerWeights, Packed, Row, ScratchPool, Weights};
 use super::{Backend, ModelInput};
 use crate::error::{Error, Result};
 
@@ -201,6 +201,7 @@ pub struct CandleModel {
     pad_id: u32,
     max_tokens: usize,
     dims: Dims,
+    scratch: ScratchPool,
     device: Device,
 }
 
@@ -273,6 +274,7 @@ impl CandleModel {
                     Act::Relu => Activation::Relu,
                 },
             },
+            scratch: ScratchPool::default(),
             device: vb.device().clone(),
         })
     }
@@ -445,7 +447,7 @@ impl CandleModel {
             positions.extend_from_slice(&row_positions[..len]);
         }
         let packed = Packed { ids: &ids, positions: &positions, type_ids: &types, rows: &rows };
-        let logits = match fused::forward(&weights, &self.dims, &packed) {
+        let logits = match fused::forward(&weights, &self.dims, &packed, &self.scratch) {
             Ok(l) => l,
             Err(msg) => return Some(Err(Error::Config(msg))),
         };

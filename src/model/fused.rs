@@ -22,7 +22,6 @@
 
 use candle_core::{CpuStorage, Layout, Storage, StorageRef, Tensor};
 use rayon::prelude::*;
-use std::cell::RefCell;
 
 use super::gelu;
 
@@ -92,7 +91,7 @@ pub(crate) struct Packed<'a> {
     pub rows: &'a [Row],
 }
 
-/// Per-thread buffers.
+/// Working buffers of one forward call.
 #[derive(Default)]
 struct Scratch {
     x: Vec<f32>,
@@ -101,8 +100,25 @@ struct Scratch {
     ff: Vec<f32>,
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+/// Buffers kept between forward calls, one set per call running at the same
+/// time; owned by the model, so they are freed with it.
+#[derive(Default)]
+pub(crate) struct ScratchPool(std::sync::Mutex<Vec<Scratch>>);
+
+impl std::fmt::Debug for ScratchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScratchPool")
+    }
+}
+
+impl ScratchPool {
+    fn take(&self) -> Scratch {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default()
+    }
+
+    fn put(&self, s: Scratch) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+    }
 }
 
 /// Errors of the fused path are internal invariant breaks or bad ids; they
@@ -133,13 +149,11 @@ impl<'t> Borrowed<'t> {
 }
 
 /// Runs the model on packed tokens; returns `tokens × labels` logits.
-pub(crate) fn forward(w: &Weights<'_>, d: &Dims, p: &Packed<'_>) -> FusedResult<Vec<f32>> {
-    // A nested call on this thread (rayon may run another batch here while a
-    // product waits for its stolen half) gets fresh buffers.
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut s) => forward_with(w, d, p, &mut s),
-        Err(_) => forward_with(w, d, p, &mut Scratch::default()),
-    })
+pub(crate) fn forward(w: &Weights<'_>, d: &Dims, p: &Packed<'_>, pool: &ScratchPool) -> FusedResult<Vec<f32>> {
+    let mut s = pool.take();
+    let out = forward_with(w, d, p, &mut s);
+    pool.put(s);
+    out
 }
 
 fn forward_with(w: &Weights<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> FusedResult<Vec<f32>> {
