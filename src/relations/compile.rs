@@ -82,6 +82,7 @@ pub(crate) struct Settings {
     pub negated_modality: String,
     pub default_modality: String,
     pub pronoun_lookback: usize,
+    pub nominal_cue_window: usize,
 }
 
 /// The compiled rule set.
@@ -124,6 +125,13 @@ struct RawSettings {
     negated_modality: String,
     default_modality: String,
     pronoun_lookback: usize,
+    /// Optional (older rule files lack it).
+    #[serde(default = "default_nominal_cue_window")]
+    nominal_cue_window: usize,
+}
+
+fn default_nominal_cue_window() -> usize {
+    6
 }
 
 #[derive(Deserialize)]
@@ -194,6 +202,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "negated_modality",
     "default_modality",
     "pronoun_lookback",
+    "nominal_cue_window",
 ];
 const GRAMMAR_KEYS: &[&str] = &[
     "coordinators",
@@ -338,6 +347,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         negated_modality: check_modality_name(&ctx, &settings.negated_modality, "settings.negated_modality", None)?,
         default_modality: check_modality_name(&ctx, &settings.default_modality, "settings.default_modality", None)?,
         pronoun_lookback: lim(settings.pronoun_lookback, 0, 10, "pronoun_lookback")?,
+        nominal_cue_window: lim(settings.nominal_cue_window, 0, 64, "nominal_cue_window")?,
     };
 
     let mut b = Builder { vocab: HashMap::new(), flags: Vec::new() };

@@ -443,6 +443,11 @@ impl<'a> Extractor<'a> {
                     }
                 }
                 break;
+            } else if it.flags & F_COORD != 0 && skip > 0 && possessor.is_none() && self.nouns_of(s, i + 1) {
+                // "judges and prosecutors of the International Criminal Court": two
+                // lower-case heads before "of" are one noun phrase.
+                skip += 1;
+                i += 1;
             } else if it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0 && it.flags & F_NPPREP == 0 {
                 break;
             } else {
@@ -459,6 +464,18 @@ impl<'a> Extractor<'a> {
             }
         }
         None
+    }
+
+    /// Whether one or two plain lower-case words (no entity, no trigger word) start at
+    /// `i` and are followed by a noun-phrase preposition ("prosecutors of").
+    fn nouns_of(&self, s: &Sent, i: usize) -> bool {
+        let plain = |j: usize| {
+            s.items.get(j).is_some_and(|it| {
+                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.c.anchors.contains_key(&it.id)
+            })
+        };
+        let np_prep = |j: usize| s.items.get(j).is_some_and(|it| it.flags & F_NPPREP != 0);
+        plain(i) && (np_prep(i + 1) || (plain(i + 1) && np_prep(i + 2)))
     }
 
     /// After an argument entity, one to four title words ("envoy", "Parliament Speaker",
@@ -819,6 +836,11 @@ impl<'a> Extractor<'a> {
             return;
         }
         let (neg, modality) = if nominal {
+            // Before the noun phrase: the whole clause ("ruled out a meeting between ...");
+            // after it: its predicate, a few words on ("... is expected", "... has been
+            // called off"), not cues inside later phrases ("... focused on a possible
+            // ceasefire", "... yielded agreements to curb ...").
+            let ce = ce.min(hi + c.settings.nominal_cue_window);
             let neg = self.any_cue(s, &c.negation, cs, ce) || self.any_cue(s, &c.negation_gov, cs, ce);
             let m = c.modality.iter().find(|m| self.any_cue(s, &m.cues, cs, ce) || self.any_cue(s, &m.governing, cs, ce));
             (neg, m)
