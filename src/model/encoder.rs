@@ -36,19 +36,14 @@ fn linear(vb: VarBuilder, inp: usize, out: usize) -> candle_core::Result<Linear>
     candle_nn::linear(inp, out, vb)
 }
 
-/// A dense layer holding its weight transposed, `(in, out)` and contiguous.
-///
-/// candle's `Linear` multiplies by `weight.t()`, a column-major view, and gemm
-/// then re-packs (transposes) the whole weight, element by element, on every
-/// call: an eighth of the run time on short windows. A row-major right-hand
-/// side is packed by plain copies.
-///
-/// `panels` holds the same weight pre-packed for the fused path's gemm calls
-/// (see `fused::pack_panels`).
+/// A dense layer, its weight stored once, pre-packed into panels of
+/// [`fused::PANEL`] output columns (`(panels, in, PANEL)`, see
+/// `fused::pack_panels`): the layout gemm's kernel reads, so the fused path
+/// never re-packs it. The op graph multiplies by the same panels.
 #[derive(Debug, Clone)]
 struct Dense {
-    weight_t: Tensor,
     panels: Tensor,
+    out: usize,
     bias: Option<Tensor>,
 }
 
@@ -57,24 +52,25 @@ impl Dense {
         let weight_t = linear.weight().t()?.contiguous()?;
         let (k, n) = weight_t.dims2()?;
         let packed = fused::pack_panels(&weight_t.flatten_all()?.to_vec1::<f32>()?, k, n);
-        let len = packed.len();
-        let panels = Tensor::from_vec(packed, len, weight_t.device())?;
-        Ok(Dense { weight_t, panels, bias: linear.bias().cloned() })
+        let panels = Tensor::from_vec(packed, (n.div_ceil(fused::PANEL), k, fused::PANEL), weight_t.device())?;
+        Ok(Dense { panels, out: n, bias: linear.bias().cloned() })
     }
 
-    /// `x`: (..., in) -> (..., out).
+    /// `x`: (..., in) -> (..., out), as candle ops: one product per panel.
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let dims = x.dims();
         let inp = *dims.last().unwrap_or(&0);
         let rows = x.elem_count() / inp.max(1);
-        let y = x.reshape((rows, inp))?.matmul(&self.weight_t)?;
+        let (p, _, w) = self.panels.dims3()?;
+        let x2 = x.reshape((1, rows, inp))?.broadcast_as((p, rows, inp))?.contiguous()?;
+        let y = x2.matmul(&self.panels)?.transpose(0, 1)?.reshape((rows, p * w))?.narrow(1, 0, self.out)?;
         let y = match &self.bias {
             Some(b) => y.broadcast_add(b)?,
             None => y,
         };
         let mut out = dims.to_vec();
         if let Some(last) = out.last_mut() {
-            *last = self.weight_t.dim(1)?;
+            *last = self.out;
         }
         y.reshape(out)
     }
