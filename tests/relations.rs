@@ -368,3 +368,46 @@ fn nominal_modality_is_read_from_the_predicate_not_later_phrases() {
         vec![r("meeting", "Erdogan", "Putin", false, "planned")]);
     assert_eq!(rel("A possible meeting between Erdogan and Putin was discussed.", &[("Erdogan", "PER"), ("Putin", "PER")])[0].4, "considered");
 }
+
+/// Constructions added after the third blind set (the sentences here are new).
+#[test]
+fn appositions_parentheses_and_but_coordination() {
+    assert_eq!(
+        rel("Lula, who returned to office in January after defeating Bolsonaro, met Xi Jinping in Beijing.", &[("Lula", "PER"), ("Bolsonaro", "PER"), ("Xi Jinping", "PER"), ("Beijing", "LOC")]),
+        vec![r("meeting", "Lula", "Xi Jinping", false, "asserted")]
+    );
+    assert_eq!(
+        rel("Kenya's leader, President William Ruto, did not meet Abiy Ahmed in Nairobi.", &[("Kenya", "LOC"), ("William Ruto", "PER"), ("Abiy Ahmed", "PER"), ("Nairobi", "LOC")]),
+        vec![r("meeting", "William Ruto", "Abiy Ahmed", true, "negated")]
+    );
+    assert_eq!(
+        rel("The Southern African Development Community (SADC) imposed sanctions on Zimbabwe.", &[("Southern African Development Community", "ORG"), ("SADC", "ORG"), ("Zimbabwe", "LOC")]),
+        vec![r("sanction", "SADC", "Zimbabwe", false, "asserted")]
+    );
+    assert_eq!(
+        rel("She was not received by Modi in Delhi, but held talks with Jaishankar.", &[("Modi", "PER"), ("Delhi", "LOC"), ("Jaishankar", "PER")])
+            .into_iter()
+            .filter(|r| r.2 == "Jaishankar" || r.1 == "Jaishankar")
+            .count(),
+        0,
+        "a pronoun with no person before it gives no argument"
+    );
+    let t = "Petro flew to Caracas. He was not received by Maduro, but held talks with Delcy Rodriguez.";
+    let got = rel(t, &[("Petro", "PER"), ("Caracas", "LOC"), ("Maduro", "PER"), ("Delcy Rodriguez", "PER")]);
+    assert!(got.contains(&r("meeting", "He", "Delcy Rodriguez", false, "asserted")), "{got:?}");
+    assert!(got.contains(&r("meeting", "He", "Maduro", true, "negated")), "{got:?}");
+}
+
+#[test]
+fn more_negation_and_sanction_wording() {
+    assert_eq!(rel("Ruto pulled out of a planned meeting with Museveni.", &[("Ruto", "PER"), ("Museveni", "PER")]),
+        vec![r("meeting", "Ruto", "Museveni", true, "planned")]);
+    assert_eq!(rel("The Treasury designated Hamas financier Zaher Jabarin under its counterterrorism sanctions.", &[("Treasury", "ORG"), ("Hamas", "ORG"), ("Zaher Jabarin", "PER")]),
+        vec![r("sanction", "Treasury", "Zaher Jabarin", false, "asserted")]);
+    assert_eq!(rel("The African Development Bank debarred Sinohydro for 18 months.", &[("African Development Bank", "ORG"), ("Sinohydro", "ORG")]),
+        vec![r("sanction", "African Development Bank", "Sinohydro", false, "asserted")]);
+    assert_eq!(
+        rel("Britain put 14 individuals and two firms, including businessman Alisher Usmanov, on its sanctions list.", &[("Britain", "LOC"), ("Alisher Usmanov", "PER")]),
+        vec![r("sanction", "Britain", "Alisher Usmanov", false, "asserted")]
+    );
+}

@@ -25,6 +25,7 @@ pub(crate) const F_LOCPREP: u32 = 1 << 10;
 pub(crate) const F_SUBORD: u32 = 1 << 12;
 pub(crate) const F_SPEECH: u32 = 1 << 13;
 pub(crate) const F_SPEAKER: u32 = 1 << 14;
+pub(crate) const F_VCOORD: u32 = 1 << 15;
 pub(crate) const F_DET: u32 = 1 << 11;
 
 /// A sequence of word ids ("ruled out").
@@ -157,6 +158,8 @@ struct RawGrammar {
     speech_verbs: Vec<String>,
     #[serde(default)]
     speaker_pronouns: Vec<String>,
+    #[serde(default)]
+    verb_coordinators: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -222,6 +225,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "subordinators",
     "speech_verbs",
     "speaker_pronouns",
+    "verb_coordinators",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];
@@ -368,6 +372,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         (&g.subordinators, F_SUBORD, "subordinators"),
         (&g.speech_verbs, F_SPEECH, "speech_verbs"),
         (&g.speaker_pronouns, F_SPEAKER, "speaker_pronouns"),
+        (&g.verb_coordinators, F_VCOORD, "verb_coordinators"),
     ] {
         for w in list {
             let w = w.trim().to_lowercase().replace('\u{2019}', "'");

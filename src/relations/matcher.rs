@@ -414,6 +414,15 @@ impl<'a> Extractor<'a> {
         let mut i = pos;
         let mut skip = 0usize;
         let mut possessor: Option<(usize, usize)> = None;
+        let mut included = false;
+        // ", including X," : the comma closing an inclusion belongs to the phrase.
+        let close = |end: usize, included: bool| {
+            if included && end < n && s.text[s.items[end].start..s.items[end].end] == *"," {
+                end + 1
+            } else {
+                end
+            }
+        };
         while i < n {
             let it = &s.items[i];
             if let Some(e) = it.ent {
@@ -429,9 +438,9 @@ impl<'a> Extractor<'a> {
                     // "U.S. envoy Amos Hochstein", "Wagner chief Yevgeny Prigozhin": an entity
                     // that only modifies a title is not the head of the noun phrase.
                     if let Some(j) = self.apposed_head(s, k, i + 1) {
-                        return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), j + 1));
+                        return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), close(j + 1, included)));
                     }
-                    return Some((Member::Ent(e, i), i + 1));
+                    return Some((Member::Ent(e, i), close(i + 1, included)));
                 }
                 skip += 1;
                 i += if poss { 2 } else { 1 };
@@ -439,6 +448,7 @@ impl<'a> Extractor<'a> {
                 if s.text[it.start..it.end] == *"," {
                     if let Some(len) = self.c.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len()) {
                         i += 1 + len;
+                        included = true;
                         continue;
                     }
                 }
@@ -467,15 +477,22 @@ impl<'a> Extractor<'a> {
     }
 
     /// Whether one or two plain lower-case words (no entity, no trigger word) start at
-    /// `i` and are followed by a noun-phrase preposition ("prosecutors of").
+    /// `i` and are followed by a noun-phrase preposition ("prosecutors of") or by an
+    /// inclusion (", including").
     fn nouns_of(&self, s: &Sent, i: usize) -> bool {
         let plain = |j: usize| {
             s.items.get(j).is_some_and(|it| {
                 it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.c.anchors.contains_key(&it.id)
             })
         };
-        let np_prep = |j: usize| s.items.get(j).is_some_and(|it| it.flags & F_NPPREP != 0);
-        plain(i) && (np_prep(i + 1) || (plain(i + 1) && np_prep(i + 2)))
+        // "of", or ", including" ("59 people and 12 groups, including X").
+        let goes_on = |j: usize| {
+            s.items.get(j).is_some_and(|it| {
+                it.flags & F_NPPREP != 0
+                    || (s.text[it.start..it.end] == *"," && self.c.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
+            })
+        };
+        plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
     }
 
     /// After an argument entity, one to four title words ("envoy", "Parliament Speaker",
@@ -638,6 +655,50 @@ impl<'a> Extractor<'a> {
         Group { members, separate: false, end: q + 1 }
     }
 
+    /// "The Economic Community of West African States (ECOWAS) imposed ...": at the
+    /// closing parenthesis `q`, an argument entity alone in parentheses is the subject.
+    fn parenthesised_subject(&self, s: &Sent, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+        let e = s.items.get(q.checked_sub(1)?)?.ent?;
+        let open = q.checked_sub(2)?;
+        if !self.allowed(k, e) || s.text[s.items[open].start..s.items[open].end] != *"(" {
+            return None;
+        }
+        Some((Group { members: vec![Member::Ent(e, q - 1)], separate: false, end: q }, q + 1, q - 1))
+    }
+
+    /// A subject set off by an apposition, at the apposition's closing comma `q`:
+    /// "Milei, a staunch supporter of Israel who ..., met Herzog" (the entity before
+    /// the opening comma, or the acronym in parentheses there), or "its commander,
+    /// General Abdel Fattah al-Burhan, had met ..." (a name of at most four title words
+    /// closing an apposition to a common noun). Cues inside the apposition are not
+    /// part of the trigger's auxiliary chain.
+    fn apposition_subject(&self, s: &Sent, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
+        let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
+        if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(|j| s.items[j].punct && matches!(text(j), ";" | ":")) {
+            return None;
+        }
+        let single = |e: usize, pos: usize| Group { members: vec![Member::Ent(e, pos)], separate: false, end: pos + 1 };
+        // The head before the opening comma (or its acronym in parentheses).
+        let mut head = c0 - 1;
+        if text(head) == ")" && head >= 2 && text(head - 2) == "(" {
+            head -= 1;
+        }
+        if let Some(e) = s.items[head].ent {
+            let possessed = s.items.get(head + 1).is_some_and(|it| it.flags & F_POSS != 0);
+            return (self.allowed(k, e) && !possessed).then(|| (single(e, head), q + 1, head));
+        }
+        // A name closing an apposition to a common noun.
+        let last = q - 1;
+        let e = s.items[last].ent?;
+        let titles = c0 + 1..last;
+        let plain_head = !s.items[c0 - 1].punct && s.items[c0 - 1].ent.is_none();
+        if self.allowed(k, e) && plain_head && titles.len() <= 4 && titles.clone().all(|j| !s.items[j].punct && s.items[j].ent.is_none()) {
+            return Some((single(e, last), q + 1, c0));
+        }
+        None
+    }
+
     /// The subject of a trigger at `p`: (group, chain start, governing-window end).
     fn subject(&self, s: &Sent, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
         let mut q = p;
@@ -678,7 +739,11 @@ impl<'a> Extractor<'a> {
                 return None;
             }
             if it.punct {
-                return None;
+                return match &s.text[it.start..it.end] {
+                    ")" => self.parenthesised_subject(s, k, q),
+                    "," => self.apposition_subject(s, k, q),
+                    _ => None,
+                };
             }
             let f = it.flags;
             if f & F_PRON_PER != 0 {
@@ -704,9 +769,11 @@ impl<'a> Extractor<'a> {
                 }
                 return None;
             }
-            if f & F_COORD != 0 {
-                // Verb coordination: "X visited Kiev and met Y" -> subject of the clause.
-                let cs = self.clause_start(s, q);
+            if f & F_COORD != 0 || (f & F_VCOORD != 0 && skipped <= 2) {
+                // Verb coordination: "X visited Kiev and met Y", "he was not received by
+                // Sanchez, but held talks with Y" -> subject of the clause before.
+                let before = if f & F_VCOORD != 0 && q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," { q - 1 } else { q };
+                let cs = self.clause_start(s, before);
                 if cs >= q {
                     return None;
                 }
