@@ -411,3 +411,11 @@ fn more_negation_and_sanction_wording() {
         vec![r("sanction", "Britain", "Alisher Usmanov", false, "asserted")]
     );
 }
+
+/// An apposition or parenthesis is crossed only by a short auxiliary chain, so
+/// a speaker's place or a name before a noun phrase does not become a subject.
+#[test]
+fn appositions_do_not_reach_past_noun_phrases() {
+    assert!(rel("A vet from Dayton, Ohio, told the annual meeting of the American Kennel Club that bites are rising.", &[("Dayton", "LOC"), ("Ohio", "LOC"), ("American Kennel Club", "ORG")]).is_empty());
+    assert!(rel("The Kurdistan Workers' Party (PKK) negotiators said the last round of talks with Turkey failed.", &[("Kurdistan Workers' Party", "ORG"), ("PKK", "ORG"), ("Turkey", "LOC")]).is_empty());
+}

@@ -624,10 +624,11 @@ fn attention(qkv: &[f32], ctx: &mut [f32], rows: &[Row], h: usize, heads: usize)
             }
         }
     }
-    parts.into_par_iter().for_each(|(row, out)| {
+    // One key/score buffer per rayon job (not per sequence), grown as needed.
+    parts.into_par_iter().for_each_init(Vec::new, |buf: &mut Vec<f32>, (row, out)| {
         let lp = row.len.div_ceil(LANES) * LANES;
-        let mut buf = vec![0f32; dh * lp + lp];
-        pulp::Arch::new().dispatch(Op { qkv, out, buf: &mut buf, row, h, heads });
+        resize(buf, dh * lp + lp);
+        pulp::Arch::new().dispatch(Op { qkv, out, buf: &mut buf[..dh * lp + lp], row, h, heads });
     });
 }
 

@@ -739,9 +739,13 @@ impl<'a> Extractor<'a> {
                 return None;
             }
             if it.punct {
+                // Past an apposition or a parenthesis only when the trigger follows
+                // within a short auxiliary chain ("..., was received by"), not a noun
+                // phrase or a verb of saying ("..., told the annual meeting").
+                let chain_only = skipped <= 3 && s.items[q + 1..p].iter().all(|it| it.flags & F_DET == 0);
                 return match &s.text[it.start..it.end] {
-                    ")" => self.parenthesised_subject(s, k, q),
-                    "," => self.apposition_subject(s, k, q),
+                    ")" if chain_only => self.parenthesised_subject(s, k, q),
+                    "," if chain_only => self.apposition_subject(s, k, q),
                     _ => None,
                 };
             }
