@@ -220,6 +220,7 @@ impl CandleModel {
     }
 
     fn from_var_builder(vb: VarBuilder, cfg: &ModelConfig, arch: Architecture, num_labels: usize) -> candle_core::Result<Self> {
+        fused::tune_gemm();
         let act = match cfg.hidden_act.as_str() {
             "gelu" => Act::GeluErf,
             "relu" => Act::Relu,
@@ -417,7 +418,6 @@ impl CandleModel {
         let tensors = self.fused_tensors()?;
         let borrowed = Borrowed::new(&tensors);
         let weights = self.fused_weights(&borrowed)?;
-        fused::tune_gemm();
         let (b, s) = (input.batch, input.seq_len);
         let mut ids = Vec::with_capacity(b * s);
         let mut types = Vec::with_capacity(b * s);

@@ -274,7 +274,7 @@ fn add_bias(dst: &mut [f32], cols: usize, bias: Option<&[f32]>) -> FusedResult<(
 
 fn activate(x: &mut [f32], act: Activation) {
     match act {
-        Activation::GeluErf => x.par_chunks_mut(1 << 14).for_each(gelu::gelu_in_place),
+        Activation::GeluErf => gelu::gelu_parallel(x),
         Activation::GeluTanh => {
             for v in x {
                 let u = *v;
@@ -334,7 +334,7 @@ pub(crate) fn pack_panels(b: &[f32], k: usize, n: usize) -> Vec<f32> {
 
 /// `c[m×n] (+)= a[m×k] · rhs[k×n]`, rows of `a` and `c` `lda`/`ldc` apart.
 /// With `accumulate` the product is added to `c`, else `c` is overwritten.
-#[allow(unsafe_code, clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn matmul(
     m: usize,
     n: usize,
@@ -349,45 +349,110 @@ pub(crate) fn matmul(
     if m == 0 || n == 0 {
         return Ok(());
     }
-    if let Rhs::Panels(panels) = rhs {
-        return matmul_panels(m, n, k, a, lda, panels, c, ldc, accumulate);
-    }
-    let (b, b_rs, b_cs) = match rhs {
-        Rhs::Transposed(b) => (b, 1, k),
-        Rhs::Panels(_) => unreachable!("handled above"),
+    let rhs_fits = match rhs {
+        Rhs::Transposed(b) => b.len() == k * n,
+        Rhs::Panels(p) => p.len() == n.div_ceil(PANEL) * k * PANEL,
     };
-    // Every element the kernel touches must lie inside its slice.
-    let fits = lda >= k
-        && ldc >= n
-        && (m - 1) * lda + k <= a.len()
-        && (m - 1) * ldc + n <= c.len()
-        && b.len() == k * n
-        && (k == 0 || (k - 1) * b_rs + (n - 1) * b_cs < b.len());
+    let fits = lda >= k && ldc >= n && (m - 1) * lda + k <= a.len() && (m - 1) * ldc + n <= c.len() && rhs_fits;
     if !fits {
         return Err(format!("matrix product {m}×{k}·{k}×{n}: operand sizes do not match"));
     }
     if k == 0 {
-        zero_unless(accumulate, c, m, n, ldc);
+        if !accumulate {
+            for r in c.chunks_mut(ldc).take(m) {
+                r[..n].fill(0.0);
+            }
+        }
         return Ok(());
     }
-    // SAFETY: the checks above keep every index the kernel computes,
-    // row * stride + column for row < m (k) and column < n (k), inside the
-    // three slices; `c` is borrowed mutably, so it aliases neither input.
+    let a_layout = Strides { rs: lda, cs: 1 };
+    match rhs {
+        // rhs[p][j] = b[j][p]
+        Rhs::Transposed(b) => {
+            gemm_checked(m, n, k, c, Strides { rs: ldc, cs: 1 }, a, a_layout, b, Strides { rs: 1, cs: k }, accumulate)
+        }
+        // One call per panel, computed as `cᵀ = panelᵀ · aᵀ` so the panel is
+        // gemm's (column-major) left operand and is read in place.
+        Rhs::Panels(panels) => {
+            for (p, panel) in panels.chunks_exact(k * PANEL).enumerate() {
+                let c0 = p * PANEL;
+                let w = PANEL.min(n - c0);
+                let dst = &mut c[c0..];
+                let panel_t = Strides { rs: 1, cs: PANEL };
+                let a_t = Strides { rs: a_layout.cs, cs: a_layout.rs };
+                gemm_checked(w, m, k, dst, Strides { rs: 1, cs: ldc }, panel, panel_t, a, a_t, accumulate)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Element `(i, j)` of a strided matrix sits at `i·rs + j·cs`.
+#[derive(Clone, Copy)]
+struct Strides {
+    rs: usize,
+    cs: usize,
+}
+
+impl Strides {
+    /// The largest index a `rows × cols` matrix (both at least 1) touches.
+    fn last(self, rows: usize, cols: usize) -> usize {
+        (rows - 1) * self.rs + (cols - 1) * self.cs
+    }
+
+    /// Whether distinct elements of a `rows × cols` matrix have distinct
+    /// indices (row-major or column-major without overlap).
+    fn distinct(self, rows: usize, cols: usize) -> bool {
+        (self.cs == 1 && (rows == 1 || self.rs >= cols)) || (self.rs == 1 && (cols == 1 || self.cs >= rows))
+    }
+}
+
+/// `dst[m×n] (+)= lhs[m×k] · rhs[k×n]` through gemm: the crate's one `unsafe`
+/// call. It checks first that every index gemm computes lies inside its slice
+/// and that no two destination elements share an index (gemm's threads write
+/// disjoint elements); `m`, `n` and `k` must be at least 1.
+#[allow(unsafe_code, clippy::too_many_arguments)]
+fn gemm_checked(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    ds: Strides,
+    lhs: &[f32],
+    ls: Strides,
+    rhs: &[f32],
+    rs: Strides,
+    accumulate: bool,
+) -> FusedResult<()> {
+    let ok = m > 0
+        && n > 0
+        && k > 0
+        && ds.last(m, n) < dst.len()
+        && ds.distinct(m, n)
+        && ls.last(m, k) < lhs.len()
+        && rs.last(k, n) < rhs.len();
+    if !ok {
+        return Err(format!("matrix product {m}×{k}·{k}×{n}: operand layout out of bounds"));
+    }
+    // SAFETY: every index gemm computes, row·rs + column·cs with row and
+    // column inside the shapes above, is checked to lie inside its slice;
+    // destination elements have distinct indices, and `dst` is borrowed
+    // mutably, so it aliases neither input.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            c.as_mut_ptr(),
-            1,
-            ldc as isize,
+            dst.as_mut_ptr(),
+            ds.cs as isize,
+            ds.rs as isize,
             accumulate,
-            a.as_ptr(),
-            1,
-            lda as isize,
-            b.as_ptr(),
-            b_cs as isize,
-            b_rs as isize,
+            lhs.as_ptr(),
+            ls.cs as isize,
+            ls.rs as isize,
+            rhs.as_ptr(),
+            rs.cs as isize,
+            rs.rs as isize,
             1.0,
             1.0,
             false,
@@ -395,77 +460,6 @@ pub(crate) fn matmul(
             false,
             gemm::Parallelism::Rayon(0),
         );
-    }
-    Ok(())
-}
-
-fn zero_unless(accumulate: bool, c: &mut [f32], m: usize, n: usize, ldc: usize) {
-    if !accumulate {
-        for r in c.chunks_mut(ldc).take(m) {
-            r[..n].fill(0.0);
-        }
-    }
-}
-
-/// The product with a pre-packed right-hand side, one gemm call per panel,
-/// computed as `cᵀ = panelᵀ · aᵀ` so the panel is gemm's (column-major)
-/// left operand and is read in place.
-#[allow(unsafe_code, clippy::too_many_arguments)]
-fn matmul_panels(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    lda: usize,
-    panels: &[f32],
-    c: &mut [f32],
-    ldc: usize,
-    accumulate: bool,
-) -> FusedResult<()> {
-    let fits = lda >= k
-        && ldc >= n
-        && (m - 1) * lda + k <= a.len()
-        && (m - 1) * ldc + n <= c.len()
-        && panels.len() == n.div_ceil(PANEL) * k * PANEL;
-    if !fits {
-        return Err(format!("matrix product {m}×{k}·{k}×{n} (packed): operand sizes do not match"));
-    }
-    if k == 0 {
-        zero_unless(accumulate, c, m, n, ldc);
-        return Ok(());
-    }
-    for (p, panel) in panels.chunks_exact(k * PANEL).enumerate() {
-        let c0 = p * PANEL;
-        let w = PANEL.min(n - c0);
-        let dst = &mut c[c0..];
-        // Largest indices touched: panel (k-1)·PANEL + w-1 < k·PANEL; a
-        // (m-1)·lda + k-1 < a.len(); dst (m-1)·ldc + w-1 < dst.len(), since
-        // c0 + w ≤ n and (m-1)·ldc + n ≤ c.len().
-        // SAFETY: by the checks above every index is in bounds; `dst` is a
-        // unique borrow, so it aliases neither input.
-        unsafe {
-            gemm::gemm(
-                w,
-                m,
-                k,
-                dst.as_mut_ptr(),
-                ldc as isize,
-                1,
-                accumulate,
-                panel.as_ptr(),
-                PANEL as isize,
-                1,
-                a.as_ptr(),
-                lda as isize,
-                1,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::Rayon(0),
-            );
-        }
     }
     Ok(())
 }
@@ -686,5 +680,17 @@ mod tests {
         assert!(matmul(m, n, k, &a, k, Rhs::Transposed(&bt), &mut short, n, false).is_err());
         assert!(matmul(m, n, k, &a[1..], k, Rhs::Transposed(&bt), &mut c, n, false).is_err());
         assert!(matmul(m, n, k, &a, k, Rhs::Panels(&bt), &mut c, n, false).is_err());
+    }
+
+    #[test]
+    fn gemm_refuses_overlapping_or_out_of_bounds_layouts() {
+        let (a, b) = (values(4, 5), values(4, 6));
+        let mut c = vec![0f32; 4];
+        let rm = |rs| Strides { rs, cs: 1 };
+        assert!(gemm_checked(2, 2, 2, &mut c, rm(2), &a, rm(2), &b, rm(2), false).is_ok());
+        // Rows one apart with two columns: elements (0,1) and (1,0) collide.
+        assert!(gemm_checked(2, 2, 2, &mut c, rm(1), &a, rm(2), &b, rm(2), false).is_err());
+        assert!(gemm_checked(2, 3, 2, &mut c, rm(3), &a, rm(2), &b, rm(3), false).is_err());
+        assert!(gemm_checked(2, 2, 0, &mut c, rm(2), &a, rm(2), &b, rm(2), false).is_err());
     }
 }

@@ -25,15 +25,21 @@ impl CustomOp1 for GeluErf {
         let Some((a, b)) = layout.contiguous_offsets() else {
             return Err(candle_core::Error::Msg("newsie-gelu-erf: contiguous tensors only".into()));
         };
-        let src = &data[a..b];
-        let mut out = vec![0f32; src.len()];
-        out.par_chunks_mut(CHUNK).zip(src.par_chunks(CHUNK)).for_each(|(o, s)| gelu_slice(s, o));
+        let mut out = data[a..b].to_vec();
+        gelu_parallel(&mut out);
         Ok((CpuStorage::F32(out), layout.shape().clone()))
     }
 }
 
-/// GELU of every element, in place (the fused forward's variant).
-pub(crate) fn gelu_in_place(x: &mut [f32]) {
+/// GELU of every element, in place, in chunks across the current rayon pool.
+pub(crate) fn gelu_parallel(x: &mut [f32]) {
+    x.par_chunks_mut(CHUNK).for_each(gelu_in_place);
+}
+
+/// GELU of every element, in place. Runs the loop inside pulp's run-time CPU
+/// dispatch, so it is compiled (and auto-vectorised) for AVX-512 or AVX2 where
+/// the CPU has them, not only for the SSE2 baseline.
+fn gelu_in_place(x: &mut [f32]) {
     struct Op<'a>(&'a mut [f32]);
     impl pulp::WithSimd for Op<'_> {
         type Output = ();
@@ -51,26 +57,6 @@ pub(crate) fn gelu_in_place(x: &mut [f32]) {
 #[inline(always)]
 pub(crate) fn exp_nonpositive(x: f32) -> f32 {
     exp(x)
-}
-
-/// Runs the loop inside pulp's run-time CPU dispatch, so it is compiled (and
-/// auto-vectorised) for AVX-512 or AVX2 where the CPU has them, not only for
-/// the SSE2 baseline.
-fn gelu_slice(src: &[f32], dst: &mut [f32]) {
-    struct Op<'a> {
-        src: &'a [f32],
-        dst: &'a mut [f32],
-    }
-    impl pulp::WithSimd for Op<'_> {
-        type Output = ();
-        #[inline(always)]
-        fn with_simd<S: pulp::Simd>(self, _simd: S) {
-            for (d, &x) in self.dst.iter_mut().zip(self.src) {
-                *d = gelu(x);
-            }
-        }
-    }
-    pulp::Arch::new().dispatch(Op { src, dst });
 }
 
 #[inline(always)]
