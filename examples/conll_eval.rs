@@ -40,10 +40,14 @@ fn run() -> Result<(), String> {
         match a.as_str() {
             "--model" => b = b.model(val("--model")?),
             "--backend" => b = b.backend(val("--backend")?.parse::<BackendKind>().map_err(|e| e.to_string())?),
-            "--aggregation" => b = b.aggregation(val("--aggregation")?.parse::<Aggregation>().map_err(|e| e.to_string())?),
+            "--aggregation" => {
+                b = b.aggregation(val("--aggregation")?.parse::<Aggregation>().map_err(|e| e.to_string())?)
+            }
             "--decoding" => b = b.decoding(val("--decoding")?.parse::<newsie::Decoding>().map_err(|e| e.to_string())?),
             "--threads" => b = b.threads(val("--threads")?.parse().map_err(|_| "--threads needs a number")?),
-            "--batch-size" => b = b.batch_size(val("--batch-size")?.parse().map_err(|_| "--batch-size needs a number")?),
+            "--batch-size" => {
+                b = b.batch_size(val("--batch-size")?.parse().map_err(|_| "--batch-size needs a number")?)
+            }
             "-h" | "--help" => {
                 println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]");
                 return Ok(());

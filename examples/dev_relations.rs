@@ -3,8 +3,8 @@
 //! usage: cargo run --release --example dev_relations -- DEV.jsonl ENTITIES.json PRED.jsonl [REPEAT]
 //! With REPEAT > 0 it also measures throughput over the texts repeated REPEAT times.
 
-use newsie::{Entity, EntityKind};
 use newsie::relations::RuleSet;
+use newsie::{Entity, EntityKind};
 use std::io::Write;
 
 fn ents(text: &str, list: &[(String, String)]) -> Vec<Entity> {
@@ -17,7 +17,16 @@ fn ents(text: &str, list: &[(String, String)]) -> Vec<Entity> {
         };
         let start = from + p;
         let end = start + t.len();
-        out.push(Entity { text: t.clone(), kind: EntityKind::from_label(l), start, end, char_start: 0, char_end: 0, score: 1.0, entity: 0 });
+        out.push(Entity {
+            text: t.clone(),
+            kind: EntityKind::from_label(l),
+            start,
+            end,
+            char_start: 0,
+            char_end: 0,
+            score: 1.0,
+            entity: 0,
+        });
         from = end;
     }
     newsie::link::link_entities(text, &mut out);
@@ -27,7 +36,8 @@ fn ents(text: &str, list: &[(String, String)]) -> Vec<Entity> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let dev = std::fs::read_to_string(&args[1]).expect("dev");
-    let emap: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&args[2]).expect("ents")).expect("json");
+    let emap: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&args[2]).expect("ents")).expect("json");
     let mut out = std::fs::File::create(&args[3]).expect("pred");
     let repeat: usize = args.get(4).map(|s| s.parse().unwrap()).unwrap_or(0);
     let rules = RuleSet::builtin();
@@ -39,18 +49,31 @@ fn main() {
         let list: Vec<(String, String)> = emap
             .get(&id)
             .and_then(|v| v.as_array())
-            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect())
+            .map(|a| {
+                a.iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect()
+            })
             .unwrap_or_default();
         let es = ents(&text, &list);
         let rels = rules.extract(&text, &es);
         if std::env::var("SHOW").is_ok() {
             for r in &rels {
-                eprintln!("{id} {} {} -> {} neg={} {} [{}] loc={:?}", r.kind, r.source.text, r.target.text, r.negated, r.modality, r.trigger.text, r.location.as_ref().map(|l| &l.text));
+                eprintln!(
+                    "{id} {} {} -> {} neg={} {} [{}] loc={:?}",
+                    r.kind,
+                    r.source.text,
+                    r.target.text,
+                    r.negated,
+                    r.modality,
+                    r.trigger.text,
+                    r.location.as_ref().map(|l| &l.text)
+                );
             }
         }
         // Scorer view: an argument's text is its canonical entity's longest mention
         // (so a resolved "he" is scored as the person).
-        let name = |id: usize| es.iter().filter(|e| e.entity == id).map(|e| e.text.clone()).max_by_key(|t| t.len()).unwrap_or_default();
+        let name = |id: usize| {
+            es.iter().filter(|e| e.entity == id).map(|e| e.text.clone()).max_by_key(|t| t.len()).unwrap_or_default()
+        };
         let mut rels = rels;
         for r in &mut rels {
             r.source.text = name(r.source.entity);

@@ -83,7 +83,10 @@ fn parse_args() -> Result<Args, String> {
             utf8(v, name)
         };
         let number = |name: &str, v: String| -> Result<usize, String> {
-            v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} needs a positive number, got {v:?}"))
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{name} needs a positive number, got {v:?}"))
         };
         match s.as_str() {
             "-h" | "--help" => {
@@ -169,12 +172,20 @@ fn print_text(out: &mut dyn Write, doc: &Document) -> std::io::Result<()> {
     writeln!(out, "{:<5} {:<40} {:>14} {:>6}", "LABEL", "TEXT", "BYTES", "SCORE")?;
     for e in &doc.entities {
         let text: String = e.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-        writeln!(out, "{:<5} {:<40} {:>14} {:>6.3}", e.kind.as_str(), text, format!("{}..{}", e.start, e.end), e.score)?;
+        writeln!(
+            out,
+            "{:<5} {:<40} {:>14} {:>6.3}",
+            e.kind.as_str(),
+            text,
+            format!("{}..{}", e.start, e.end),
+            e.score
+        )?;
     }
     writeln!(out, "\n{} entities, {} relations", doc.entities.len(), doc.relations.len())?;
     // A mention such as a resolved "he" is shown with its entity's longest name.
     let name = |a: &newsie::Argument| {
-        let longest = doc.entities.iter().filter(|e| e.entity == a.entity).map(|e| e.text.as_str()).max_by_key(|t| t.len());
+        let longest =
+            doc.entities.iter().filter(|e| e.entity == a.entity).map(|e| e.text.as_str()).max_by_key(|t| t.len());
         match longest {
             Some(n) if n != a.text => format!("{} ({n})", a.text),
             _ => a.text.clone(),
@@ -290,7 +301,12 @@ fn main() -> ExitCode {
         };
         let ex = build(&args)?;
         if !args.quiet {
-            eprintln!("extract: model {} on {} ({:.2}s)", ex.model_dir().display(), ex.backend_name(), t0.elapsed().as_secs_f64());
+            eprintln!(
+                "extract: model {} on {} ({:.2}s)",
+                ex.model_dir().display(),
+                ex.backend_name(),
+                t0.elapsed().as_secs_f64()
+            );
         }
         let stdout = std::io::stdout();
         match args.format {

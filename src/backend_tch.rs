@@ -51,16 +51,25 @@ mod imp {
         if files.arch != Architecture::Bert {
             return Err(Error::invalid_model(
                 &cfg_path,
-                format!("the rust-bert backend runs BERT token classifiers; this model is {:?} (use the candle backend)", files.arch),
+                format!(
+                    "the rust-bert backend runs BERT token classifiers; this model is {:?} (use the candle backend)",
+                    files.arch
+                ),
             ));
         }
         let hidden_act = match cfg.hidden_act.as_str() {
             "gelu" => Activation::gelu,
             "gelu_new" | "gelu_pytorch_tanh" => Activation::gelu_new,
             "relu" => Activation::relu,
-            other => return Err(Error::invalid_model(&cfg_path, format!("activation {other:?} is not supported by rust-bert"))),
+            other => {
+                return Err(Error::invalid_model(
+                    &cfg_path,
+                    format!("activation {other:?} is not supported by rust-bert"),
+                ))
+            }
         };
-        let id2label: HashMap<i64, String> = (0..files.labels.len()).map(|i| (i as i64, files.labels.name(i).to_string())).collect();
+        let id2label: HashMap<i64, String> =
+            (0..files.labels.len()).map(|i| (i as i64, files.labels.name(i).to_string())).collect();
         let config = BertConfig {
             hidden_act,
             attention_probs_dropout_prob: 0.0,
@@ -90,7 +99,11 @@ mod imp {
         let model = BertForTokenClassification::new(vs.root(), &config)
             .map_err(|e| Error::invalid_model_src(&cfg_path, "rust-bert cannot build the model", e))?;
         vs.load(&weights).map_err(|e| Error::invalid_model_src(&weights, "rust-bert cannot load the weights", e))?;
-        Ok(Box::new(TchModel { model: std::sync::Mutex::new((model, vs)), num_labels: files.labels.len(), max_positions: cfg.max_position_embeddings }))
+        Ok(Box::new(TchModel {
+            model: std::sync::Mutex::new((model, vs)),
+            num_labels: files.labels.len(),
+            max_positions: cfg.max_position_embeddings,
+        }))
     }
 
     impl Backend for TchModel {
@@ -103,7 +116,8 @@ mod imp {
                 )));
             }
             let (b, s) = (input.batch as i64, input.seq_len as i64);
-            let to_tensor = |v: &[u32]| Tensor::from_slice(&v.iter().map(|&x| x as i64).collect::<Vec<i64>>()).view([b, s]);
+            let to_tensor =
+                |v: &[u32]| Tensor::from_slice(&v.iter().map(|&x| x as i64).collect::<Vec<i64>>()).view([b, s]);
             // rust-bert unwraps internally; a libtorch error must not become a panic for our callers.
             let guard = self.model.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let logits = catch_unwind(AssertUnwindSafe(|| {
@@ -125,10 +139,9 @@ mod imp {
             })?;
             let n = (b * s) as usize * self.num_labels;
             let mut data = vec![0f32; n];
-            logits
-                .f_copy_data(&mut data, n)
-                .map_err(|e| Error::Inference(Box::new(e)))?;
-            Array3::from_shape_vec((b as usize, s as usize, self.num_labels), data).map_err(|e| Error::Inference(Box::new(e)))
+            logits.f_copy_data(&mut data, n).map_err(|e| Error::Inference(Box::new(e)))?;
+            Array3::from_shape_vec((b as usize, s as usize, self.num_labels), data)
+                .map_err(|e| Error::Inference(Box::new(e)))
         }
 
         fn name(&self) -> &'static str {

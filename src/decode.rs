@@ -149,11 +149,53 @@ pub(crate) fn sentence_entities(
 /// English words that follow a name in a hyphenated compound ("European
 /// Union-brokered", "Saudi-led", "Kremlin-backed").
 const COMPOUND_SUFFIXES: &[&str] = &[
-    "led", "backed", "based", "brokered", "owned", "run", "controlled", "funded", "sponsored", "allied", "linked",
-    "held", "occupied", "dominated", "born", "made", "speaking", "style", "era", "friendly", "affiliated",
-    "aligned", "appointed", "installed", "supported", "armed", "inspired", "trained", "imposed", "proposed",
-    "drafted", "mediated", "hosted", "annexed", "designated", "listed", "registered", "flagged", "focused",
-    "operated", "built", "administered", "ruled", "headquartered", "financed", "organised", "organized",
+    "led",
+    "backed",
+    "based",
+    "brokered",
+    "owned",
+    "run",
+    "controlled",
+    "funded",
+    "sponsored",
+    "allied",
+    "linked",
+    "held",
+    "occupied",
+    "dominated",
+    "born",
+    "made",
+    "speaking",
+    "style",
+    "era",
+    "friendly",
+    "affiliated",
+    "aligned",
+    "appointed",
+    "installed",
+    "supported",
+    "armed",
+    "inspired",
+    "trained",
+    "imposed",
+    "proposed",
+    "drafted",
+    "mediated",
+    "hosted",
+    "annexed",
+    "designated",
+    "listed",
+    "registered",
+    "flagged",
+    "focused",
+    "operated",
+    "built",
+    "administered",
+    "ruled",
+    "headquartered",
+    "financed",
+    "organised",
+    "organized",
 ];
 
 /// Lower-case prefixes joined to a name ("pro-Western", "anti-Kremlin", "ex-Soviet").
@@ -204,7 +246,8 @@ pub(crate) fn viterbi(probs: &[f32], labels: &LabelSet) -> Vec<usize> {
         return Vec::new();
     }
     let lp = |w: usize, l: usize| probs[w * n + l].max(1e-12).ln();
-    let mut score: Vec<f32> = (0..n).map(|l| if allowed(None, labels.tag(l)) { lp(0, l) } else { f32::NEG_INFINITY }).collect();
+    let mut score: Vec<f32> =
+        (0..n).map(|l| if allowed(None, labels.tag(l)) { lp(0, l) } else { f32::NEG_INFINITY }).collect();
     let mut back: Vec<usize> = vec![0; words * n];
     let mut next = vec![0f32; n];
     for w in 1..words {
@@ -290,7 +333,17 @@ mod tests {
         }
         // Score is the mean of word scores: with `first`, (0.9 + 0.95)/2 over two entities of one word each.
         let mut out = Vec::new();
-        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy, &ci, &mut out);
+        sentence_entities(
+            text,
+            0..text.len(),
+            &offs,
+            &probs,
+            &labels(),
+            Aggregation::First,
+            Decoding::Greedy,
+            &ci,
+            &mut out,
+        );
         assert!((out[0].score - 0.9).abs() < 1e-6 && (out[1].score - 0.95).abs() < 1e-6);
     }
 
@@ -302,7 +355,17 @@ mod tests {
         probs.extend(one_hot(2, 0.8));
         probs.extend(one_hot(2, 0.8));
         let mut out = Vec::new();
-        sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy, &CharIndex::new(text), &mut out);
+        sentence_entities(
+            text,
+            0..text.len(),
+            &offs,
+            &probs,
+            &labels(),
+            Aggregation::First,
+            Decoding::Greedy,
+            &CharIndex::new(text),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         assert!((out[0].score - 0.8).abs() < 1e-6);
     }
@@ -323,7 +386,17 @@ mod tests {
         let ci = CharIndex::new(text);
         let (mut greedy, mut viterbi_out) = (Vec::new(), Vec::new());
         sentence_entities(text, 0..15, &offs, &probs, &ls, Aggregation::First, Decoding::Greedy, &ci, &mut greedy);
-        sentence_entities(text, 0..15, &offs, &probs, &ls, Aggregation::First, Decoding::Constrained, &ci, &mut viterbi_out);
+        sentence_entities(
+            text,
+            0..15,
+            &offs,
+            &probs,
+            &ls,
+            Aggregation::First,
+            Decoding::Constrained,
+            &ci,
+            &mut viterbi_out,
+        );
         assert_eq!(greedy.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Margallo"]);
         assert_eq!(viterbi_out.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Garcia Margallo"]);
     }

@@ -64,11 +64,8 @@ fn fetch_one(agent: &ureq::Agent, url: &str, dest: &Path) -> Result<bool> {
     if status != 200 {
         return Err(err(format!("HTTP status {status}")));
     }
-    let total: Option<u64> = resp
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
+    let total: Option<u64> =
+        resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     let tmp = dest.with_extension("part");
     let mut out = std::fs::File::create(&tmp).map_err(|e| Error::Io { path: tmp.clone(), source: e })?;
     let mut body = resp.into_body().into_with_config().limit(u64::MAX).reader();

@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokenizers::Tokenizer;
 use ndarray::Array3;
 use rayon::prelude::*;
+use tokenizers::Tokenizer;
 
 use crate::decode::{self, Aggregation, Decoding};
 use crate::document::{CharIndex, Document, Entity};
@@ -449,7 +449,8 @@ impl Extractor {
             mask.extend(std::iter::repeat_n(1, len + 2));
             mask.extend(std::iter::repeat_n(0, seq - len - 2));
         }
-        let input = ModelInput { batch: batch.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+        let input =
+            ModelInput { batch: batch.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
         self.backend.forward(&input)
     }
 
@@ -598,7 +599,8 @@ mod fixture_tests {
             let text = c["text"].as_str().unwrap();
             let t = ex.tokenize(text).unwrap();
             let ids: Vec<u32> = c["ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
-            let types: Vec<u32> = c["type_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+            let types: Vec<u32> =
+                c["type_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
             let offs: Vec<(usize, usize)> = c["offsets"]
                 .as_array()
                 .unwrap()

@@ -125,8 +125,8 @@ pub fn spans<'a>(tags: impl IntoIterator<Item = &'a Tag>) -> Vec<(usize, usize, 
                 }
             }
             (pos, Some(kind)) => {
-                let continues = matches!(pos, Position::Inside | Position::End)
-                    && open.as_ref().is_some_and(|(_, k)| k == kind);
+                let continues =
+                    matches!(pos, Position::Inside | Position::End) && open.as_ref().is_some_and(|(_, k)| k == kind);
                 if !continues {
                     if let Some((s, k)) = open.take() {
                         out.push((s, i, k));
@@ -156,10 +156,7 @@ mod tests {
     }
 
     fn decode(ls: &LabelSet, seq: &[&str]) -> Vec<(usize, usize, String)> {
-        let tags: Vec<&Tag> = seq
-            .iter()
-            .map(|n| ls.tag((0..ls.len()).find(|&i| ls.name(i) == *n).unwrap()))
-            .collect();
+        let tags: Vec<&Tag> = seq.iter().map(|n| ls.tag((0..ls.len()).find(|&i| ls.name(i) == *n).unwrap())).collect();
         spans(tags).into_iter().map(|(s, e, k)| (s, e, k.to_string())).collect()
     }
 
@@ -187,7 +184,13 @@ mod tests {
         let ls = set(&["O", "B-PER", "I-PER", "E-PER", "S-LOC", "U-ORG", "L-ORG", "B-ORG"]);
         assert_eq!(
             decode(&ls, &["B-PER", "I-PER", "E-PER", "S-LOC", "S-LOC", "B-ORG", "L-ORG", "U-ORG"]),
-            vec![(0, 3, "PER".into()), (3, 4, "LOC".into()), (4, 5, "LOC".into()), (5, 7, "ORG".into()), (7, 8, "ORG".into())]
+            vec![
+                (0, 3, "PER".into()),
+                (3, 4, "LOC".into()),
+                (4, 5, "LOC".into()),
+                (5, 7, "ORG".into()),
+                (7, 8, "ORG".into())
+            ]
         );
         // A dangling E- is an entity of its own.
         assert_eq!(decode(&ls, &["O", "E-PER"]), vec![(1, 2, "PER".into())]);

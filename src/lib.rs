@@ -51,10 +51,10 @@
 mod backend_tch;
 pub mod decode;
 mod document;
-pub mod eval;
 #[cfg(feature = "download")]
 pub mod download;
 mod error;
+pub mod eval;
 mod extractor;
 pub mod labels;
 pub mod link;

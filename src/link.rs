@@ -57,7 +57,11 @@ fn acronym(s: &str) -> Option<String> {
 }
 
 fn compatible(a: &EntityKind, b: &EntityKind) -> bool {
-    a == b || matches!((a, b), (EntityKind::Location, EntityKind::Organization) | (EntityKind::Organization, EntityKind::Location))
+    a == b
+        || matches!(
+            (a, b),
+            (EntityKind::Location, EntityKind::Organization) | (EntityKind::Organization, EntityKind::Location)
+        )
 }
 
 struct Cluster {
@@ -91,7 +95,10 @@ pub fn link_entities(text: &str, entities: &mut [Entity]) {
             // Exact.
             let mut best: Option<(usize, usize)> = None;
             for (ci, c) in clusters.iter().enumerate() {
-                if compatible(&c.kind, &e.kind) && c.forms.contains(&toks) && best.is_none_or(|(_, ls)| c.last_seen > ls) {
+                if compatible(&c.kind, &e.kind)
+                    && c.forms.contains(&toks)
+                    && best.is_none_or(|(_, ls)| c.last_seen > ls)
+                {
                     best = Some((ci, c.last_seen));
                 }
             }
@@ -119,13 +126,25 @@ pub fn link_entities(text: &str, entities: &mut [Entity]) {
             }
             None => {
                 e.entity = clusters.len();
-                clusters.push(Cluster { kind: e.kind.clone(), forms: vec![toks], raw: vec![e.text.clone()], last_seen: i });
+                clusters.push(Cluster {
+                    kind: e.kind.clone(),
+                    forms: vec![toks],
+                    raw: vec![e.text.clone()],
+                    last_seen: i,
+                });
             }
         }
     }
 }
 
-fn link_fuzzy(ck: &EntityKind, forms: &[Vec<String>], raw: &[String], k: &EntityKind, toks: &[String], text: &str) -> bool {
+fn link_fuzzy(
+    ck: &EntityKind,
+    forms: &[Vec<String>],
+    raw: &[String],
+    k: &EntityKind,
+    toks: &[String],
+    text: &str,
+) -> bool {
     match (ck, k) {
         (EntityKind::Person, EntityKind::Person) => forms.iter().any(|f| person_match(f, toks)),
         (a, b) if compatible(a, b) && matches!(a, EntityKind::Organization | EntityKind::Location) => {
@@ -135,14 +154,20 @@ fn link_fuzzy(ck: &EntityKind, forms: &[Vec<String>], raw: &[String], k: &Entity
                     return true;
                 }
             }
-            if raw.iter().any(|r| acronym(r).is_some_and(|ac| initials(text) == ac && text.split_whitespace().count() >= 2)) {
+            if raw
+                .iter()
+                .any(|r| acronym(r).is_some_and(|ac| initials(text) == ac && text.split_whitespace().count() >= 2))
+            {
                 return true;
             }
             // Trailing part: "Treasury" / "U.S. Treasury" (same type only).
             a == b
                 && forms.iter().any(|f| {
                     let (short, long) = if f.len() < toks.len() { (f.as_slice(), toks) } else { (toks, f.as_slice()) };
-                    !short.is_empty() && short.len() < long.len() && long.ends_with(short) && short.iter().any(|t| t.len() > 2)
+                    !short.is_empty()
+                        && short.len() < long.len()
+                        && long.ends_with(short)
+                        && short.iter().any(|t| t.len() > 2)
                 })
         }
         _ => false,
@@ -172,7 +197,16 @@ mod tests {
     use super::*;
 
     fn ent(text: &str, kind: &str) -> Entity {
-        Entity { text: text.into(), kind: EntityKind::from_label(kind), start: 0, end: 0, char_start: 0, char_end: 0, score: 1.0, entity: 99 }
+        Entity {
+            text: text.into(),
+            kind: EntityKind::from_label(kind),
+            start: 0,
+            end: 0,
+            char_start: 0,
+            char_end: 0,
+            score: 1.0,
+            entity: 99,
+        }
     }
 
     fn ids(list: &[(&str, &str)]) -> Vec<usize> {
@@ -183,7 +217,10 @@ mod tests {
 
     #[test]
     fn links_people_by_last_name() {
-        assert_eq!(ids(&[("John Kerry", "PER"), ("Lavrov", "PER"), ("Kerry", "PER"), ("Sergei Lavrov", "PER")]), vec![0, 1, 0, 1]);
+        assert_eq!(
+            ids(&[("John Kerry", "PER"), ("Lavrov", "PER"), ("Kerry", "PER"), ("Sergei Lavrov", "PER")]),
+            vec![0, 1, 0, 1]
+        );
         assert_eq!(ids(&[("Kim Jong Un", "PER"), ("Kim", "PER"), ("Kim Yong Chol", "PER")]), vec![0, 1, 2]);
         assert_eq!(ids(&[("Bashar al-Assad", "PER"), ("Assad", "PER")]), vec![0, 0]);
         assert_eq!(ids(&[("Hillary Clinton", "PER"), ("Bill Clinton", "PER"), ("Clinton", "PER")]), vec![0, 1, 1]);
@@ -191,8 +228,14 @@ mod tests {
 
     #[test]
     fn links_orgs_and_places() {
-        assert_eq!(ids(&[("European Union", "ORG"), ("EU", "ORG"), ("Russia", "LOC"), ("Russia", "ORG")]), vec![0, 0, 1, 1]);
-        assert_eq!(ids(&[("U.S. Treasury", "ORG"), ("Treasury", "ORG"), ("United Nations", "ORG"), ("U.N.", "ORG")]), vec![0, 0, 1, 1]);
+        assert_eq!(
+            ids(&[("European Union", "ORG"), ("EU", "ORG"), ("Russia", "LOC"), ("Russia", "ORG")]),
+            vec![0, 0, 1, 1]
+        );
+        assert_eq!(
+            ids(&[("U.S. Treasury", "ORG"), ("Treasury", "ORG"), ("United Nations", "ORG"), ("U.N.", "ORG")]),
+            vec![0, 0, 1, 1]
+        );
         assert_eq!(ids(&[("Washington", "LOC"), ("Washington", "PER")]), vec![0, 1]);
     }
 }

@@ -93,16 +93,26 @@ impl Registry {
         let file: RegistryFile = toml::from_str(text).map_err(|e| Error::Registry(format!("{origin}: {e}")))?;
         let defaults = file.model.iter().filter(|m| m.default).count();
         if defaults != 1 {
-            return Err(Error::Registry(format!("{origin}: exactly one model must be default = true, found {defaults}")));
+            return Err(Error::Registry(format!(
+                "{origin}: exactly one model must be default = true, found {defaults}"
+            )));
         }
         for m in &file.model {
             match (&m.path, &m.hub) {
                 (Some(_), None) => {}
                 (None, Some(_)) if m.revision.is_some() && !m.files.is_empty() => {}
                 (None, Some(_)) => {
-                    return Err(Error::Registry(format!("{origin}: model {:?}: a hub entry needs revision and files", m.name)))
+                    return Err(Error::Registry(format!(
+                        "{origin}: model {:?}: a hub entry needs revision and files",
+                        m.name
+                    )))
                 }
-                _ => return Err(Error::Registry(format!("{origin}: model {:?}: set exactly one of path and hub", m.name))),
+                _ => {
+                    return Err(Error::Registry(format!(
+                        "{origin}: model {:?}: set exactly one of path and hub",
+                        m.name
+                    )))
+                }
             }
             if file.model.iter().filter(|o| o.name == m.name).count() > 1 {
                 return Err(Error::Registry(format!("{origin}: model {:?} is listed twice", m.name)));
@@ -200,8 +210,12 @@ mod tests {
                    [[model]]\nname='b'\ndefault=true\npath='y'\nscheme='BIO'\nlicense='MIT'\nsize_mb=1\n";
         assert!(Registry::parse(two, "t", base.clone()).unwrap_err().to_string().contains("exactly one"));
         let both = "[[model]]\nname='a'\ndefault=true\npath='x'\nhub='o/r'\nscheme='BIO'\nlicense='MIT'\nsize_mb=1\n";
-        assert!(Registry::parse(both, "t", base.clone()).unwrap_err().to_string().contains("exactly one of path and hub"));
-        let unknown = "[[model]]\nname='a'\ndefault=true\npath='x'\nscheme='BIO'\nlicense='MIT'\nsize_mb=1\ncolour='red'\n";
+        assert!(Registry::parse(both, "t", base.clone())
+            .unwrap_err()
+            .to_string()
+            .contains("exactly one of path and hub"));
+        let unknown =
+            "[[model]]\nname='a'\ndefault=true\npath='x'\nscheme='BIO'\nlicense='MIT'\nsize_mb=1\ncolour='red'\n";
         assert!(Registry::parse(unknown, "t", base).unwrap_err().to_string().contains("colour"));
     }
 }

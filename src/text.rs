@@ -7,10 +7,10 @@ use std::ops::Range;
 
 /// Abbreviations whose trailing period does not end a sentence or a word.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "sen",
-    "rep", "gov", "pres", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "etc",
-    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx",
-    "dept", "univ", "est", "gov't", "msgr", "supt", "messrs",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "sen", "rep", "gov",
+    "pres", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "etc", "jan", "feb", "mar", "apr", "aug",
+    "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx", "dept", "univ", "est", "gov't", "msgr", "supt",
+    "messrs",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -68,11 +68,8 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             }
             let line = text[start..b].trim_end();
             let last_line = line.rsplit('\n').next().unwrap_or("");
-            let ends_sentence = last_line
-                .chars()
-                .rev()
-                .find(|c| !is_closing(*c))
-                .is_some_and(|c| matches!(c, '.' | '!' | '?' | ':'));
+            let ends_sentence =
+                last_line.chars().rev().find(|c| !is_closing(*c)).is_some_and(|c| matches!(c, '.' | '!' | '?' | ':'));
             let heading = !last_line.chars().any(|c| c.is_lowercase());
             if blank || ends_sentence || heading || j >= n {
                 push(&mut out, start, b);
@@ -127,10 +124,7 @@ fn is_leading_punct(c: char) -> bool {
 
 /// Trailing characters split off a chunk as their own word (the period has its own rule).
 fn is_trailing_punct(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | ')' | ']' | '}' | '>' | '»' | '”' | '’' | ',' | ';' | ':' | '!' | '?' | '…'
-    )
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '>' | '»' | '”' | '’' | ',' | ';' | ':' | '!' | '?' | '…')
 }
 
 /// CoNLL-2003-like words of `text[range]`, as absolute byte ranges.
@@ -277,7 +271,10 @@ mod tests {
             sents("Kerry met Lavrov. Mr. Smith went to the U.S. on Monday. He left!  \"Why?\" he asked."),
             vec!["Kerry met Lavrov.", "Mr. Smith went to the U.S. on Monday.", "He left!", "\"Why?\" he asked."]
         );
-        assert_eq!(sents("COLD WAR\n\nRussia and the West are locked."), vec!["COLD WAR", "Russia and the West are locked."]);
+        assert_eq!(
+            sents("COLD WAR\n\nRussia and the West are locked."),
+            vec!["COLD WAR", "Russia and the West are locked."]
+        );
         assert_eq!(sents("Secretary of State John\nKerry said so."), vec!["Secretary of State John\nKerry said so."]);
         assert!(sents("").is_empty());
         assert!(sents(" \n\t ").is_empty());
@@ -287,7 +284,24 @@ mod tests {
     fn splits_words_like_conll() {
         assert_eq!(
             ws("U.S. envoy Garcia-Margallo (Spain) met Ban Ki-moon's aide, \"Mr. X.\""),
-            vec!["U.S.", "envoy", "Garcia-Margallo", "(", "Spain", ")", "met", "Ban", "Ki-moon", "'s", "aide", ",", "\"", "Mr.", "X.", "\""]
+            vec![
+                "U.S.",
+                "envoy",
+                "Garcia-Margallo",
+                "(",
+                "Spain",
+                ")",
+                "met",
+                "Ban",
+                "Ki-moon",
+                "'s",
+                "aide",
+                ",",
+                "\"",
+                "Mr.",
+                "X.",
+                "\""
+            ]
         );
         assert_eq!(ws("in Rome."), vec!["in", "Rome", "."]);
         assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);

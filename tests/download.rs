@@ -37,11 +37,17 @@ fn serve() -> (String, Arc<AtomicUsize>) {
             }
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
             let respond = |stream: &mut std::net::TcpStream, status: &str, headers: &str, body: &[u8]| {
-                let _ = write!(stream, "HTTP/1.1 {status}\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n", body.len());
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
+                    body.len()
+                );
                 let _ = stream.write_all(body);
             };
             let file_of = |p: &str| common::tiny_model().join(p);
-            let tiny = path.strip_prefix("/newsie/tiny/resolve/r1/").or_else(|| path.strip_prefix("/newsie/tiny2/resolve/r1/"));
+            let tiny = path
+                .strip_prefix("/newsie/tiny/resolve/r1/")
+                .or_else(|| path.strip_prefix("/newsie/tiny2/resolve/r1/"));
             if let Some(file) = tiny {
                 if file == "model.safetensors" {
                     // Large files: the hub redirects to its file store.

@@ -64,7 +64,12 @@ fn a_megabyte_is_windowed_not_truncated() {
 fn batch_equals_one_by_one_and_threads_agree() {
     let ex = std::sync::Arc::new(tiny());
     let texts: Vec<String> = (0..12)
-        .map(|i| format!("Text {i}: Kerry met Lavrov in Rome. {} Canada sanctioned Russia.", "More words here. ".repeat(i * 3)))
+        .map(|i| {
+            format!(
+                "Text {i}: Kerry met Lavrov in Rome. {} Canada sanctioned Russia.",
+                "More words here. ".repeat(i * 3)
+            )
+        })
         .collect();
     let batch = ex.extract_batch(&texts).unwrap();
     for (t, d) in texts.iter().zip(&batch) {
@@ -80,7 +85,8 @@ fn batch_equals_one_by_one_and_threads_agree() {
     for (k, h) in handles.into_iter().enumerate() {
         assert_close(&h.join().unwrap(), &batch[k * 3]);
     }
-    let one_thread = Extractor::builder().model(tiny_model().to_str().unwrap()).threads(1).batch_size(3).build().unwrap();
+    let one_thread =
+        Extractor::builder().model(tiny_model().to_str().unwrap()).threads(1).batch_size(3).build().unwrap();
     for (a, b) in one_thread.extract_batch(&texts).unwrap().iter().zip(&batch) {
         assert_close(a, b);
     }
@@ -90,7 +96,11 @@ fn batch_equals_one_by_one_and_threads_agree() {
 /// random model's label probabilities are nearly uniform, so a rare near-tie may
 /// flip. Require the same spans for nearly all entities and close scores.
 fn assert_close(a: &newsie::Document, b: &newsie::Document) {
-    let same = a.entities.iter().filter(|x| b.entities.iter().any(|y| y.start == x.start && y.end == x.end && y.kind == x.kind)).count();
+    let same = a
+        .entities
+        .iter()
+        .filter(|x| b.entities.iter().any(|y| y.start == x.start && y.end == x.end && y.kind == x.kind))
+        .count();
     let n = a.entities.len().max(b.entities.len());
     assert!(same * 100 >= n * 95, "only {same} of {n} entities agree");
     for x in &a.entities {
@@ -141,7 +151,11 @@ fn corrupt_files_are_named() {
         ("model.safetensors", b"this is not a safetensors file at all", "model.safetensors"),
         ("model.safetensors", &[0u8; 7], "model.safetensors"),
         ("config.json", b"{ not json", "config.json"),
-        ("config.json", br#"{"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "id2label": {"0": "O"}}"#, "unsupported architecture"),
+        (
+            "config.json",
+            br#"{"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "id2label": {"0": "O"}}"#,
+            "unsupported architecture",
+        ),
         ("tokenizer.json", b"{\"broken\": true}", "tokenizer.json"),
     ];
     for (file, bytes, expect) in cases {
@@ -181,7 +195,10 @@ fn bad_settings_are_errors() {
     assert!(matches!(Extractor::builder().model(m).batch_size(0).build(), Err(Error::Config(_))));
     assert!(matches!(Extractor::builder().model(m).threads(0).build(), Err(Error::Config(_))));
     assert!(matches!(Extractor::builder().model(m).window_tokens(3).build(), Err(Error::Config(_))));
-    assert!(matches!(Extractor::builder().model(m).window_tokens(40).overlap_tokens(30).build(), Err(Error::Config(_))));
+    assert!(matches!(
+        Extractor::builder().model(m).window_tokens(40).overlap_tokens(30).build(),
+        Err(Error::Config(_))
+    ));
 }
 
 fn run_extract(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
@@ -194,7 +211,11 @@ fn run_extract(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
         .expect("the extract example is built by `cargo test`");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -231,7 +252,9 @@ fn extract_jsonl_keeps_order_ids_and_goes_on_after_bad_lines() {
     input.extend_from_slice(b"{\"id\": \"bad-utf8\", \"text\": \"\xff\"}\n");
     input.extend_from_slice(b"{\"id\": \"no-text\"}\n");
     for i in 0..100 {
-        input.extend_from_slice(format!("{{\"id\": \"n{i}\", \"text\": \"Canada sanctioned Russia {i} times.\"}}\n").as_bytes());
+        input.extend_from_slice(
+            format!("{{\"id\": \"n{i}\", \"text\": \"Canada sanctioned Russia {i} times.\"}}\n").as_bytes(),
+        );
     }
     let (code, out, err) = run_extract(&["--model", m, "--format", "jsonl", "--quiet"], &input);
     assert_eq!(code, 0, "{err}");

@@ -81,7 +81,9 @@ fn seed_article_relations() {
                 doc.entities.iter().filter(|e| e.entity == arg.entity).map(|e| e.text.clone()).collect::<Vec<_>>()
             };
             let (sn, tn) = (name(&r.source), name(&r.target));
-            let is = |names: &[String], mention: &str, want: &str| mention.contains(want) || names.iter().any(|n| n.contains(want));
+            let is = |names: &[String], mention: &str, want: &str| {
+                mention.contains(want) || names.iter().any(|n| n.contains(want))
+            };
             r.kind == kind
                 && ((is(&sn, s, a) && is(&tn, t, b)) || (kind == "meeting" && is(&sn, s, b) && is(&tn, t, a)))
         })
@@ -102,7 +104,8 @@ fn seed_article_relations() {
 #[test]
 fn modern_names_keep_their_shape() {
     // Hyphenated and dotted names are one entity, as in CoNLL's tokenisation.
-    let text = "U.N. Secretary-General Ban Ki-moon met Spanish Foreign Minister Jose Manuel Garcia-Margallo in New York.";
+    let text =
+        "U.N. Secretary-General Ban Ki-moon met Spanish Foreign Minister Jose Manuel Garcia-Margallo in New York.";
     let doc = extractor().extract(text).unwrap();
     check_offsets(text, &doc);
     has_entity(text, &doc, "Ban Ki-moon", EntityKind::Person, 0);
@@ -137,9 +140,15 @@ fn long_text_is_not_truncated_and_batches_agree() {
     let same = one
         .entities
         .iter()
-        .filter(|e| three.entities.iter().any(|f| f.start == e.start + shift && f.end == e.end + shift && f.kind == e.kind))
+        .filter(|e| {
+            three.entities.iter().any(|f| f.start == e.start + shift && f.end == e.end + shift && f.kind == e.kind)
+        })
         .count();
-    assert!(same * 100 >= one.entities.len() * 97, "{same} of {} entities found again in the third copy", one.entities.len());
+    assert!(
+        same * 100 >= one.entities.len() * 97,
+        "{same} of {} entities found again in the third copy",
+        one.entities.len()
+    );
     // Batching and thread count do not change the result (beyond float noise in scores).
     let texts = vec![text.as_str(), "Kerry met Lavrov in Rome.", "", tripled.as_str()];
     let batch = ex.extract_batch(&texts).unwrap();
@@ -177,7 +186,8 @@ fn fused_forward_matches_the_candle_op_graph_on_the_shipped_model() {
         types.extend([0].into_iter().chain(e.type_ids.iter().copied()).chain(std::iter::repeat_n(0, seq - n + 1)));
         mask.extend(std::iter::repeat_n(1, n).chain(std::iter::repeat_n(0, seq - n)));
     }
-    let input = ModelInput { batch: texts.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+    let input =
+        ModelInput { batch: texts.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
     let fused = model.forward(&input).unwrap();
     let graph = model.forward_unfused(&input).unwrap();
     let mut worst = 0f32;

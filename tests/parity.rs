@@ -48,7 +48,8 @@ fn logits_match_reference_one_by_one() {
     for c in &exp.cases {
         let n = c.ids.len();
         let mask = vec![1u32; n];
-        let input = ModelInput { batch: 1, seq_len: n, input_ids: &c.ids, type_ids: &c.type_ids, attention_mask: &mask };
+        let input =
+            ModelInput { batch: 1, seq_len: n, input_ids: &c.ids, type_ids: &c.type_ids, attention_mask: &mask };
         let got = model.forward(&input).unwrap();
         assert_eq!(got.shape(), &[1, n, 9]);
         let d = max_abs_diff(&got, 0, &c.logits);
@@ -67,7 +68,8 @@ fn logits_match_reference_in_a_padded_batch() {
         types.extend(c.type_ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
         mask.extend(std::iter::repeat_n(1, c.ids.len()).chain(std::iter::repeat_n(0, pad)));
     }
-    let input = ModelInput { batch: exp.cases.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+    let input =
+        ModelInput { batch: exp.cases.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
     let got = model.forward(&input).unwrap();
     for (row, c) in exp.cases.iter().enumerate() {
         let d = max_abs_diff(&got, row, &c.logits);
@@ -81,7 +83,8 @@ fn malformed_input_is_an_error_not_a_panic() {
     let input = ModelInput { batch: 2, seq_len: 3, input_ids: &[2, 3], type_ids: &[0, 0], attention_mask: &[1, 1] };
     assert!(model.forward(&input).is_err());
     let long = vec![2u32; 100];
-    let input = ModelInput { batch: 1, seq_len: 100, input_ids: &long, type_ids: &vec![0; 100], attention_mask: &vec![1; 100] };
+    let input =
+        ModelInput { batch: 1, seq_len: 100, input_ids: &long, type_ids: &vec![0; 100], attention_mask: &vec![1; 100] };
     assert!(model.forward(&input).is_err(), "longer than max_position_embeddings (64)");
 }
 
@@ -103,7 +106,8 @@ fn fused_forward_matches_the_candle_op_graph() {
         }
         mask.extend(m);
     }
-    let input = ModelInput { batch: exp.cases.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+    let input =
+        ModelInput { batch: exp.cases.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
     let fused = model.forward(&input).unwrap();
     let graph = model.forward_unfused(&input).unwrap();
     let mut compared = 0;

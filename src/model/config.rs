@@ -142,7 +142,11 @@ impl ModelConfig {
             let s = s.to_ascii_lowercase();
             if s.starts_with("distilbert") {
                 Some(Architecture::DistilBert)
-            } else if s.starts_with("roberta") || s.starts_with("xlmroberta") || s.starts_with("xlm-roberta") || s.starts_with("camembert") {
+            } else if s.starts_with("roberta")
+                || s.starts_with("xlmroberta")
+                || s.starts_with("xlm-roberta")
+                || s.starts_with("camembert")
+            {
                 Some(Architecture::Roberta)
             } else if s.starts_with("bert") {
                 Some(Architecture::Bert)
@@ -175,15 +179,17 @@ impl ModelConfig {
     pub(crate) fn labels(&self, path: &Path) -> Result<Vec<String>> {
         let mut v: Vec<(usize, String)> = Vec::with_capacity(self.id2label.len());
         for (k, l) in &self.id2label {
-            let i: usize = k
-                .parse()
-                .map_err(|_| Error::invalid_model(path, format!("id2label key {k:?} is not a number")))?;
+            let i: usize =
+                k.parse().map_err(|_| Error::invalid_model(path, format!("id2label key {k:?} is not a number")))?;
             v.push((i, l.clone()));
         }
         v.sort();
         for (want, (i, _)) in v.iter().enumerate() {
             if *i != want {
-                return Err(Error::invalid_model(path, format!("id2label ids are not 0..{} (missing {want})", v.len())));
+                return Err(Error::invalid_model(
+                    path,
+                    format!("id2label ids are not 0..{} (missing {want})", v.len()),
+                ));
             }
         }
         Ok(v.into_iter().map(|(_, l)| l).collect())

@@ -209,7 +209,10 @@ impl CandleModel {
     /// if they are corrupt or lack a tensor the config calls for.
     pub fn load(weights: &Path, cfg: &ModelConfig, arch: Architecture, num_labels: usize) -> Result<Self> {
         if !weights.is_file() {
-            return Err(Error::MissingFile { path: weights.into(), hint: "the model's weights (model.safetensors)".into() });
+            return Err(Error::MissingFile {
+                path: weights.into(),
+                hint: "the model's weights (model.safetensors)".into(),
+            });
         }
         let data = std::fs::read(weights).map_err(|e| Error::Io { path: weights.into(), source: e })?;
         let device = Device::Cpu;
@@ -219,7 +222,12 @@ impl CandleModel {
             .map_err(|e| Error::invalid_model_src(PathBuf::from(weights), "weights do not match config.json", e))
     }
 
-    fn from_var_builder(vb: VarBuilder, cfg: &ModelConfig, arch: Architecture, num_labels: usize) -> candle_core::Result<Self> {
+    fn from_var_builder(
+        vb: VarBuilder,
+        cfg: &ModelConfig,
+        arch: Architecture,
+        num_labels: usize,
+    ) -> candle_core::Result<Self> {
         fused::tune_gemm();
         let act = match cfg.hidden_act.as_str() {
             "gelu" => Act::GeluErf,

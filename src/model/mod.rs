@@ -79,7 +79,10 @@ pub(crate) struct ModelFiles {
 impl ModelFiles {
     pub(crate) fn open(dir: &Path) -> Result<ModelFiles> {
         if !dir.is_dir() {
-            return Err(Error::MissingFile { path: dir.into(), hint: "a model folder (config.json, tokenizer.json, model.safetensors)".into() });
+            return Err(Error::MissingFile {
+                path: dir.into(),
+                hint: "a model folder (config.json, tokenizer.json, model.safetensors)".into(),
+            });
         }
         let cfg_path = dir.join("config.json");
         let (config, arch) = ModelConfig::from_file(&cfg_path)?;

@@ -36,8 +36,11 @@ pub(crate) fn load_tokenizer(dir: &Path, pad_hint: Option<u32>) -> Result<(Token
         });
     };
     let origin = if json.is_file() { json } else { vocab };
-    tok.with_truncation(None)
-        .map_err(|e| Error::InvalidModel { path: origin.clone(), message: "cannot disable truncation".into(), source: Some(e) })?;
+    tok.with_truncation(None).map_err(|e| Error::InvalidModel {
+        path: origin.clone(),
+        message: "cannot disable truncation".into(),
+        source: Some(e),
+    })?;
     tok.with_padding(None);
     let find = |names: &[&str]| names.iter().find_map(|n| tok.token_to_id(n));
     let cls = find(&["[CLS]", "<s>", "[BOS]"]);
@@ -51,10 +54,11 @@ pub(crate) fn load_tokenizer(dir: &Path, pad_hint: Option<u32>) -> Result<(Token
 
 fn wordpiece_from_vocab(dir: &Path, vocab: &Path) -> Result<Tokenizer> {
     let vocab_str = vocab.to_str().ok_or_else(|| Error::invalid_model(vocab, "path is not UTF-8"))?;
-    let wp = WordPiece::from_file(vocab_str)
-        .unk_token("[UNK]".into())
-        .build()
-        .map_err(|e| Error::InvalidModel { path: vocab.into(), message: "not a readable WordPiece vocab.txt".into(), source: Some(e) })?;
+    let wp = WordPiece::from_file(vocab_str).unk_token("[UNK]".into()).build().map_err(|e| Error::InvalidModel {
+        path: vocab.into(),
+        message: "not a readable WordPiece vocab.txt".into(),
+        source: Some(e),
+    })?;
     // do_lower_case from tokenizer_config.json; BERT's default is true.
     let lowercase = std::fs::read_to_string(dir.join("tokenizer_config.json"))
         .ok()

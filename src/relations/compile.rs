@@ -40,8 +40,15 @@ pub(crate) enum Role {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Elem {
-    Slot { role: Role, adjacent: bool },
-    Words { alts: Vec<Phrase>, optional: bool, class: bool },
+    Slot {
+        role: Role,
+        adjacent: bool,
+    },
+    Words {
+        alts: Vec<Phrase>,
+        optional: bool,
+        class: bool,
+    },
     Gap,
     /// `~~`: a wider gap that may cross entities and prepositions (not punctuation or clause words).
     LongGap,
@@ -250,11 +257,21 @@ impl Ctx<'_> {
     }
 }
 
-fn check_keys(ctx: &Ctx, table: &toml::Table, allowed: &[&str], rule: Option<&str>, section: &str) -> Result<(), Error> {
+fn check_keys(
+    ctx: &Ctx,
+    table: &toml::Table,
+    allowed: &[&str],
+    rule: Option<&str>,
+    section: &str,
+) -> Result<(), Error> {
     for k in table.keys() {
         if !allowed.contains(&k.as_str()) {
             let field = if section.is_empty() { k.clone() } else { format!("{section}.{k}") };
-            return Err(ctx.err(rule, Some(&field), format!("unknown field `{k}`; expected one of: {}", allowed.join(", "))));
+            return Err(ctx.err(
+                rule,
+                Some(&field),
+                format!("unknown field `{k}`; expected one of: {}", allowed.join(", ")),
+            ));
         }
     }
     Ok(())
@@ -272,7 +289,9 @@ fn section<'a>(ctx: &Ctx, t: &'a toml::Table, name: &str) -> Result<Option<&'a t
 /// `words` default key by key to the built-in file's.
 pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let ctx = Ctx { file: origin };
-    let user: toml::Table = src.parse().map_err(|e: toml::de::Error| ctx.err(None, None, format!("TOML syntax: {}", e.to_string().trim())))?;
+    let user: toml::Table = src
+        .parse()
+        .map_err(|e: toml::de::Error| ctx.err(None, None, format!("TOML syntax: {}", e.to_string().trim())))?;
     check_keys(&ctx, &user, TOP_KEYS, None, "")?;
     let base: toml::Table = if std::ptr::eq(src, BUILTIN) {
         toml::Table::new()
@@ -280,7 +299,9 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         BUILTIN.parse().map_err(|e: toml::de::Error| ctx.err(None, None, format!("built-in rules: {e}")))?
     };
     let mut merged = toml::Table::new();
-    for (name, keys) in [("settings", SETTINGS_KEYS), ("grammar", GRAMMAR_KEYS), ("cues", CUES_KEYS), ("words", &[][..])] {
+    for (name, keys) in
+        [("settings", SETTINGS_KEYS), ("grammar", GRAMMAR_KEYS), ("cues", CUES_KEYS), ("words", &[][..])]
+    {
         let mut m = section(&ctx, &base, name)?.cloned().unwrap_or_default();
         if let Some(u) = section(&ctx, &user, name)? {
             if !keys.is_empty() {
@@ -293,8 +314,12 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         merged.insert(name.to_string(), toml::Value::Table(m));
     }
     let get = |name: &str| merged.get(name).cloned().unwrap_or(toml::Value::Table(Default::default()));
-    let settings: RawSettings = get("settings").try_into().map_err(|e: toml::de::Error| ctx.err(None, Some("settings"), e.message().to_string()))?;
-    let grammar: RawGrammar = get("grammar").try_into().map_err(|e: toml::de::Error| ctx.err(None, Some("grammar"), e.message().to_string()))?;
+    let settings: RawSettings = get("settings")
+        .try_into()
+        .map_err(|e: toml::de::Error| ctx.err(None, Some("settings"), e.message().to_string()))?;
+    let grammar: RawGrammar = get("grammar")
+        .try_into()
+        .map_err(|e: toml::de::Error| ctx.err(None, Some("grammar"), e.message().to_string()))?;
     if let Some(toml::Value::Table(c)) = merged.get("cues") {
         if let Some(toml::Value::Array(ms)) = c.get("modality") {
             for m in ms {
@@ -305,11 +330,15 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
             }
         }
     }
-    let cues: RawCues = get("cues").try_into().map_err(|e: toml::de::Error| ctx.err(None, Some("cues"), e.message().to_string()))?;
+    let cues: RawCues =
+        get("cues").try_into().map_err(|e: toml::de::Error| ctx.err(None, Some("cues"), e.message().to_string()))?;
     let mut words: HashMap<String, Vec<String>> = HashMap::new();
     if let Some(toml::Value::Table(w)) = merged.get("words") {
         for (k, v) in w {
-            let list: Vec<String> = v.clone().try_into().map_err(|_| ctx.err(None, Some(&format!("words.{k}")), "must be a list of strings"))?;
+            let list: Vec<String> = v
+                .clone()
+                .try_into()
+                .map_err(|_| ctx.err(None, Some(&format!("words.{k}")), "must be a list of strings"))?;
             if list.iter().all(|s| s.trim().is_empty()) {
                 return Err(ctx.err(None, Some(&format!("words.{k}")), "empty word list"));
             }
@@ -317,16 +346,30 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         }
     }
     let relations: Vec<(String, RawRelation)> = match user.get("relation") {
-        None => return Err(ctx.err(None, Some("relation"), "no [[relation]] tables: a rule file needs at least one relation kind")),
+        None => {
+            return Err(ctx.err(
+                None,
+                Some("relation"),
+                "no [[relation]] tables: a rule file needs at least one relation kind",
+            ))
+        }
         Some(toml::Value::Array(a)) => {
             let mut out = Vec::new();
             for (i, v) in a.iter().enumerate() {
                 let toml::Value::Table(t) = v else {
-                    return Err(ctx.err(None, Some("relation"), "`relation` must be an array of tables ([[relation]])"));
+                    return Err(ctx.err(
+                        None,
+                        Some("relation"),
+                        "`relation` must be an array of tables ([[relation]])",
+                    ));
                 };
-                let name = t.get("kind").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("#{}", i + 1));
+                let name =
+                    t.get("kind").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("#{}", i + 1));
                 check_keys(&ctx, t, RELATION_KEYS, Some(&name), "")?;
-                let r: RawRelation = v.clone().try_into().map_err(|e: toml::de::Error| ctx.err(Some(&name), None, e.message().to_string()))?;
+                let r: RawRelation = v
+                    .clone()
+                    .try_into()
+                    .map_err(|e: toml::de::Error| ctx.err(Some(&name), None, e.message().to_string()))?;
                 out.push((name, r));
             }
             out
@@ -391,7 +434,11 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     for m in &cues.modality {
         let name = check_modality_name(&ctx, &m.name, "cues.modality.name", Some(&m.name))?;
         if name == s.default_modality {
-            return Err(ctx.err(Some(&name), Some("cues.modality.name"), format!("`{name}` is the default modality; cues cannot select it")));
+            return Err(ctx.err(
+                Some(&name),
+                Some("cues.modality.name"),
+                format!("`{name}` is the default modality; cues cannot select it"),
+            ));
         }
         if modality.iter().any(|c: &ModalityCat| c.name == name) {
             return Err(ctx.err(Some(&name), Some("cues.modality.name"), format!("duplicate modality `{name}`")));
@@ -408,7 +455,11 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     for (name, r) in &relations {
         let kind = r.kind.trim().to_string();
         if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(ctx.err(Some(name), Some("kind"), format!("bad kind name `{kind}`: use letters, digits, `_` or `-`")));
+            return Err(ctx.err(
+                Some(name),
+                Some("kind"),
+                format!("bad kind name `{kind}`: use letters, digits, `_` or `-`"),
+            ));
         }
         if kinds.iter().any(|k| k.kind == kind) {
             return Err(ctx.err(Some(name), Some("kind"), format!("duplicate relation kind `{kind}`")));
@@ -420,13 +471,21 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         for a in &r.arguments {
             match EntityKind::from_label(a.trim()) {
                 EntityKind::Other(_) => {
-                    return Err(ctx.err(Some(name), Some("arguments"), format!("unknown entity type `{a}`; expected PER, ORG, LOC or MISC")))
+                    return Err(ctx.err(
+                        Some(name),
+                        Some("arguments"),
+                        format!("unknown entity type `{a}`; expected PER, ORG, LOC or MISC"),
+                    ))
                 }
                 k => arguments.push(k),
             }
         }
         if r.verbal.is_empty() && r.nominal.is_empty() {
-            return Err(ctx.err(Some(name), Some("verbal"), "empty trigger list: give at least one `verbal` or `nominal` pattern"));
+            return Err(ctx.err(
+                Some(name),
+                Some("verbal"),
+                "empty trigger list: give at least one `verbal` or `nominal` pattern",
+            ));
         }
         let mut patterns = Vec::new();
         for (list, nominal, field) in [(&r.verbal, false, "verbal"), (&r.nominal, true, "nominal")] {
@@ -435,7 +494,14 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
             }
         }
         let exclude = b.phrases(&ctx, &r.exclude, Some(name), "exclude")?;
-        kinds.push(KindRule { kind, symmetric: r.symmetric, arguments, possessor: r.possessor_as_argument, patterns, exclude });
+        kinds.push(KindRule {
+            kind,
+            symmetric: r.symmetric,
+            arguments,
+            possessor: r.possessor_as_argument,
+            patterns,
+            exclude,
+        });
     }
     let mut anchors: HashMap<u32, Vec<(u16, u16)>> = HashMap::new();
     if kinds.len() > u16::MAX as usize {
@@ -553,7 +619,8 @@ impl Builder {
                         let Some(list) = words.get(class) else {
                             return Err(bad(format!("unknown word class `@{class}` (define it under [words])")));
                         };
-                        let mut alts: Vec<Phrase> = list.iter().map(|w| self.phrase(w)).filter(|p| !p.is_empty()).collect();
+                        let mut alts: Vec<Phrase> =
+                            list.iter().map(|w| self.phrase(w)).filter(|p| !p.is_empty()).collect();
                         alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
                         alts.dedup();
                         Elem::Words { alts, optional, class: true }
@@ -561,7 +628,9 @@ impl Builder {
                         let mut alts = Vec::new();
                         for a in body.split('|') {
                             if a.is_empty() || a.starts_with('@') || a.chars().any(|c| c.is_uppercase()) {
-                                return Err(bad(format!("bad element `{tok}`: literal words are lower case; use `@class` alone")));
+                                return Err(bad(format!(
+                                    "bad element `{tok}`: literal words are lower case; use `@class` alone"
+                                )));
                             }
                             let p = self.phrase(a);
                             if p.is_empty() {
@@ -606,7 +675,9 @@ impl Builder {
             if matches!(w[0], Elem::Slot { .. }) && matches!(w[1], Elem::Slot { .. }) {
                 return Err(bad("two slots need a word between them".into()));
             }
-            if matches!(w[0], Elem::Gap | Elem::LongGap) && matches!(w[1], Elem::Gap | Elem::LongGap | Elem::Slot { .. } | Elem::End) {
+            if matches!(w[0], Elem::Gap | Elem::LongGap)
+                && matches!(w[1], Elem::Gap | Elem::LongGap | Elem::Slot { .. } | Elem::End)
+            {
                 return Err(bad("`~` must be followed by a word".into()));
             }
         }

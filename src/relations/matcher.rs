@@ -175,11 +175,8 @@ impl<'a> Extractor<'a> {
                 }
                 self.push_word(&mut items, w.start, w.end, &mut buf);
             }
-            let pers: Vec<usize> = items
-                .iter()
-                .filter_map(|it| it.ent)
-                .filter(|&i| self.entities[i].kind == EntityKind::Person)
-                .collect();
+            let pers: Vec<usize> =
+                items.iter().filter_map(|it| it.ent).filter(|&i| self.entities[i].kind == EntityKind::Person).collect();
             let s = Sent { text: self.text, items, range: (range.start, range.end) };
             let si = sent_pers.len();
             self.sentence(&s, &sent_pers, si, &mut out);
@@ -205,7 +202,9 @@ impl<'a> Extractor<'a> {
     }
 
     fn any_cue(&self, s: &Sent, cues: &[Phrase], a: usize, b: usize) -> bool {
-        (a..b.min(s.items.len())).any(|i| s.items[i].id != NO_WORD && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b)))
+        (a..b.min(s.items.len())).any(|i| {
+            s.items[i].id != NO_WORD && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
+        })
     }
 
     fn clause_start(&self, s: &Sent, pos: usize) -> usize {
@@ -355,7 +354,8 @@ impl<'a> Extractor<'a> {
                             return false;
                         }
                         let it = &s.items[i];
-                        if it.ent.is_some() || it.punct || it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) != 0 {
+                        if it.ent.is_some() || it.punct || it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) != 0
+                        {
                             return false;
                         }
                     }
@@ -373,7 +373,10 @@ impl<'a> Extractor<'a> {
                             return false;
                         }
                         let it = &s.items[i];
-                        if it.ent.is_none() && (it.punct || it.flags & (F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0) {
+                        if it.ent.is_none()
+                            && (it.punct
+                                || it.flags & (F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0)
+                        {
                             return false;
                         }
                     }
@@ -395,7 +398,11 @@ impl<'a> Extractor<'a> {
                 ok
             }
             Elem::Slot { role, adjacent } => {
-                let prep = if ei > 0 && matches!(elems[ei - 1], Elem::Words { .. }) && pos > 0 { Some(s.items[pos - 1].id) } else { None };
+                let prep = if ei > 0 && matches!(elems[ei - 1], Elem::Words { .. }) && pos > 0 {
+                    Some(s.items[pos - 1].id)
+                } else {
+                    None
+                };
                 let Some(g) = self.np_group(s, k, pos, *adjacent, prep) else { return false };
                 let end = g.end;
                 set_role(st, *role, g);
@@ -446,7 +453,9 @@ impl<'a> Extractor<'a> {
                 i += if poss { 2 } else { 1 };
             } else if it.punct && it.flags & F_POSS == 0 {
                 if s.text[it.start..it.end] == *"," {
-                    if let Some(len) = self.c.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len()) {
+                    if let Some(len) =
+                        self.c.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len())
+                    {
                         i += 1 + len;
                         included = true;
                         continue;
@@ -458,7 +467,9 @@ impl<'a> Extractor<'a> {
                 // lower-case heads before "of" are one noun phrase.
                 skip += 1;
                 i += 1;
-            } else if it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0 && it.flags & F_NPPREP == 0 {
+            } else if it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0
+                && it.flags & F_NPPREP == 0
+            {
                 break;
             } else {
                 skip += 1;
@@ -489,7 +500,8 @@ impl<'a> Extractor<'a> {
         let goes_on = |j: usize| {
             s.items.get(j).is_some_and(|it| {
                 it.flags & F_NPPREP != 0
-                    || (s.text[it.start..it.end] == *"," && self.c.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
+                    || (s.text[it.start..it.end] == *","
+                        && self.c.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
             })
         };
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
@@ -693,7 +705,11 @@ impl<'a> Extractor<'a> {
         let e = s.items[last].ent?;
         let titles = c0 + 1..last;
         let plain_head = !s.items[c0 - 1].punct && s.items[c0 - 1].ent.is_none();
-        if self.allowed(k, e) && plain_head && titles.len() <= 4 && titles.clone().all(|j| !s.items[j].punct && s.items[j].ent.is_none()) {
+        if self.allowed(k, e)
+            && plain_head
+            && titles.len() <= 4
+            && titles.clone().all(|j| !s.items[j].punct && s.items[j].ent.is_none())
+        {
             return Some((single(e, last), q + 1, c0));
         }
         None
@@ -715,7 +731,9 @@ impl<'a> Extractor<'a> {
                 let subord = q > 0
                     && s.items[q - 1].flags & F_SUBORD != 0
                     && s.items[q - 1].ent.is_none()
-                    && s.items[q + 1..p].iter().all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
+                    && s.items[q + 1..p]
+                        .iter()
+                        .all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
                 if !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
                     // "flew to Rome to meet": a prepositional object, not the subject.
                     skipped += 1;
@@ -776,7 +794,11 @@ impl<'a> Extractor<'a> {
             if f & F_COORD != 0 || (f & F_VCOORD != 0 && skipped <= 2) {
                 // Verb coordination: "X visited Kiev and met Y", "he was not received by
                 // Sanchez, but held talks with Y" -> subject of the clause before.
-                let before = if f & F_VCOORD != 0 && q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," { q - 1 } else { q };
+                let before = if f & F_VCOORD != 0 && q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," {
+                    q - 1
+                } else {
+                    q
+                };
                 let cs = self.clause_start(s, before);
                 if cs >= q {
                     return None;
@@ -831,14 +853,24 @@ impl<'a> Extractor<'a> {
                 after_verb = true;
                 continue;
             }
-            if it.punct || it.flags & !(F_NPPREP | F_PREP | F_DET) != 0 || (it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0) {
+            if it.punct
+                || it.flags & !(F_NPPREP | F_PREP | F_DET) != 0
+                || (it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0)
+            {
                 return None;
             }
         }
         None
     }
 
-    fn resolve_pronoun(&self, s: &Sent, q: usize, sent_pers: &[Vec<usize>], si: usize, exclude: &[usize]) -> Option<usize> {
+    fn resolve_pronoun(
+        &self,
+        s: &Sent,
+        q: usize,
+        sent_pers: &[Vec<usize>],
+        si: usize,
+        exclude: &[usize],
+    ) -> Option<usize> {
         let ok = |e: usize| !exclude.contains(&self.entities[e].entity);
         for it in &s.items[..q.min(s.items.len())] {
             if let Some(e) = it.ent {
@@ -913,13 +945,17 @@ impl<'a> Extractor<'a> {
             // ceasefire", "... yielded agreements to curb ...").
             let ce = ce.min(hi + c.settings.nominal_cue_window);
             let neg = self.any_cue(s, &c.negation, cs, ce) || self.any_cue(s, &c.negation_gov, cs, ce);
-            let m = c.modality.iter().find(|m| self.any_cue(s, &m.cues, cs, ce) || self.any_cue(s, &m.governing, cs, ce));
+            let m =
+                c.modality.iter().find(|m| self.any_cue(s, &m.cues, cs, ce) || self.any_cue(s, &m.governing, cs, ce));
             (neg, m)
         } else {
             let gs = self.clause_start(s, gov);
             // The auxiliary chain: from the subject to the end of the trigger words.
             let neg = self.any_cue(s, &c.negation, chain.min(thi), thi) || self.any_cue(s, &c.negation_gov, gs, gov);
-            let m = c.modality.iter().find(|m| self.any_cue(s, &m.cues, chain.min(thi), thi) || self.any_cue(s, &m.governing, gs, gov));
+            let m = c
+                .modality
+                .iter()
+                .find(|m| self.any_cue(s, &m.cues, chain.min(thi), thi) || self.any_cue(s, &m.governing, gs, gov));
             (neg, m)
         };
         let modality = match m_name(modality) {
@@ -960,7 +996,11 @@ impl<'a> Extractor<'a> {
                 Member::Pron(_) => None,
             })
             .collect();
-        let arg_ents: Vec<usize> = groups.iter().flat_map(|g| g.members.iter()).filter_map(|m| if let Member::Ent(e, _) = m { Some(*e) } else { None }).collect();
+        let arg_ents: Vec<usize> = groups
+            .iter()
+            .flat_map(|g| g.members.iter())
+            .filter_map(|m| if let Member::Ent(e, _) = m { Some(*e) } else { None })
+            .collect();
         let location = self.location(s, cs, ce, thi, &arg_ents);
         for (a, b) in pairs {
             let Some(aa) = self.argument(s, a, sent_pers, si, &named) else { continue };
@@ -968,7 +1008,8 @@ impl<'a> Extractor<'a> {
             if aa.entity == bb.entity {
                 continue;
             }
-            let key = if k.symmetric { (aa.entity.min(bb.entity), aa.entity.max(bb.entity)) } else { (aa.entity, bb.entity) };
+            let key =
+                if k.symmetric { (aa.entity.min(bb.entity), aa.entity.max(bb.entity)) } else { (aa.entity, bb.entity) };
             let kid = c.kinds.iter().position(|kk| kk.kind == k.kind).unwrap_or(0);
             if !seen.insert((kid, key.0, key.1)) {
                 continue;
@@ -994,7 +1035,13 @@ impl<'a> Extractor<'a> {
         match m {
             Member::Ent(e, _) => {
                 let en = &self.entities[e];
-                Some(Argument { text: self.text[en.start..en.end].to_string(), label: en.kind.clone(), start: en.start, end: en.end, entity: en.entity })
+                Some(Argument {
+                    text: self.text[en.start..en.end].to_string(),
+                    label: en.kind.clone(),
+                    start: en.start,
+                    end: en.end,
+                    entity: en.entity,
+                })
             }
             Member::Pron(q) => {
                 let e = self.resolve_pronoun(s, q, sent_pers, si, named)?;

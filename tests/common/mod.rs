@@ -10,7 +10,8 @@ pub fn tiny_model() -> PathBuf {
 
 /// The seed article.
 pub fn seed_article() -> Option<String> {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/seed/crimea-2014-03-05.txt")).ok()
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/seed/crimea-2014-03-05.txt"))
+        .ok()
 }
 
 /// Checks the offset invariants of a document against its text.
@@ -74,10 +75,7 @@ pub fn gazetteer(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
         }
     }
     spans.sort();
-    let mut out: Vec<Entity> = spans
-        .into_iter()
-        .map(|(start, end, l)| span_entity(text, start, end, l))
-        .collect();
+    let mut out: Vec<Entity> = spans.into_iter().map(|(start, end, l)| span_entity(text, start, end, l)).collect();
     newsie::link::link_entities(text, &mut out);
     out
 }
