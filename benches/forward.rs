@@ -8,8 +8,8 @@ mod common;
 fn bench(c: &mut Criterion) {
     let ex = common::extractor(2, false);
     let dir = ex.model_dir().to_path_buf();
-    let (cfg, arch) = ModelConfig::from_file(&dir.join("config.json")).unwrap();
-    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg, arch, cfg.id2label.len()).unwrap();
+    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
     let enc = ex.encode(&common::seed()).unwrap();
     let seq = 42; // [CLS] + 40 tokens + [SEP]
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();

@@ -4,7 +4,7 @@
 //! With REPEAT > 0 it also measures throughput over the texts repeated REPEAT times.
 
 use newsie::relations::RuleSet;
-use newsie::{Entity, EntityKind};
+use newsie::{Entity, EntityKind, Mention};
 use std::io::Write;
 
 fn ents(text: &str, list: &[(String, String)]) -> Vec<Entity> {
@@ -17,20 +17,18 @@ fn ents(text: &str, list: &[(String, String)]) -> Vec<Entity> {
         };
         let start = from + p;
         let end = start + t.len();
-        out.push(Entity {
+        out.push(Mention {
             text: t.clone(),
-            kind: EntityKind::from_label(l),
+            label: EntityKind::from_label(l),
             start,
             end,
             char_start: 0,
             char_end: 0,
             score: 1.0,
-            entity: 0,
         });
         from = end;
     }
-    newsie::link::link_entities(text, &mut out);
-    out
+    newsie::link::link(out)
 }
 
 fn main() {
@@ -72,12 +70,12 @@ fn main() {
         // Scorer view: an argument's text is its canonical entity's longest mention
         // (so a resolved "he" is scored as the person).
         let name = |id: usize| {
-            es.iter().filter(|e| e.entity == id).map(|e| e.text.clone()).max_by_key(|t| t.len()).unwrap_or_default()
+            es.iter().filter(|e| e.entity_id == id).map(|e| e.text.clone()).max_by_key(|t| t.len()).unwrap_or_default()
         };
         let mut rels = rels;
         for r in &mut rels {
-            r.source.text = name(r.source.entity);
-            r.target.text = name(r.target.entity);
+            r.source.text = name(r.source.entity_id);
+            r.target.text = name(r.target.entity_id);
         }
         writeln!(out, "{}", serde_json::json!({"id": id, "relations": rels})).unwrap();
         docs.push((text, es));

@@ -175,7 +175,7 @@ fn print_text(out: &mut dyn Write, doc: &Document) -> std::io::Result<()> {
         writeln!(
             out,
             "{:<5} {:<40} {:>14} {:>6.3}",
-            e.kind.as_str(),
+            e.label.as_str(),
             text,
             format!("{}..{}", e.start, e.end),
             e.score
@@ -185,7 +185,7 @@ fn print_text(out: &mut dyn Write, doc: &Document) -> std::io::Result<()> {
     // A mention such as a resolved "he" is shown with its entity's longest name.
     let name = |a: &newsie::Argument| {
         let longest =
-            doc.entities.iter().filter(|e| e.entity == a.entity).map(|e| e.text.as_str()).max_by_key(|t| t.len());
+            doc.entities.iter().filter(|e| e.entity_id == a.entity_id).map(|e| e.text.as_str()).max_by_key(|t| t.len());
         match longest {
             Some(n) if n != a.text => format!("{} ({n})", a.text),
             _ => a.text.clone(),

@@ -76,14 +76,42 @@ impl<'de> Deserialize<'de> for EntityKind {
     }
 }
 
-/// One named-entity mention found in the text.
+/// A named-entity mention as decoding finds it, before linking gives it an
+/// entity id (see [`crate::link::link`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    /// The mention, sliced from the input (`&input[start..end]`).
+    pub text: String,
+    /// The entity type.
+    pub label: EntityKind,
+    /// Byte offset of the first byte of the mention.
+    pub start: usize,
+    /// Byte offset one past the last byte of the mention.
+    pub end: usize,
+    /// Unicode scalar offset of the first character.
+    pub char_start: usize,
+    /// Unicode scalar offset one past the last character.
+    pub char_end: usize,
+    /// Mean over the mention's words of the probability of each word's label.
+    pub score: f32,
+}
+
+impl Mention {
+    /// This mention as an [`Entity`] with the given canonical id.
+    pub fn with_entity_id(self, entity_id: usize) -> Entity {
+        let Mention { text, label, start, end, char_start, char_end, score } = self;
+        Entity { text, label, start, end, char_start, char_end, score, entity_id }
+    }
+}
+
+/// One named-entity mention found in the text, with the canonical id of the
+/// entity it names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     /// The mention, sliced from the input (`&input[start..end]`).
     pub text: String,
     /// The entity type.
-    #[serde(rename = "label")]
-    pub kind: EntityKind,
+    pub label: EntityKind,
     /// Byte offset of the first byte of the mention.
     pub start: usize,
     /// Byte offset one past the last byte of the mention.
@@ -95,9 +123,10 @@ pub struct Entity {
     /// Mean over the mention's words of the probability of each word's label.
     pub score: f32,
     /// Canonical entity id inside the document: mentions of the same entity
-    /// ("John Kerry", "Kerry") share it. Ids count from 0 in order of first mention.
-    #[serde(default)]
-    pub entity: usize,
+    /// ("John Kerry", "Kerry") share it. Ids count from 0 in order of first
+    /// mention. Written `entity` in JSON.
+    #[serde(rename = "entity", default)]
+    pub entity_id: usize,
 }
 
 /// A byte range of the input.
@@ -120,8 +149,9 @@ pub struct Argument {
     pub start: usize,
     /// Byte offset one past the mention.
     pub end: usize,
-    /// Canonical entity id (see [`Entity::entity`]).
-    pub entity: usize,
+    /// Canonical entity id (see [`Entity::entity_id`]). Written `entity` in JSON.
+    #[serde(rename = "entity")]
+    pub entity_id: usize,
 }
 
 /// A word or phrase of the input: the trigger of a relation, say.
@@ -167,27 +197,4 @@ pub struct Document {
     pub entities: Vec<Entity>,
     /// Relations in text order of their triggers.
     pub relations: Vec<Relation>,
-}
-
-/// Byte offset to char offset conversion for one text, built once per text.
-pub(crate) struct CharIndex {
-    /// For each char, its byte offset; plus the text length at the end.
-    starts: Vec<usize>,
-}
-
-impl CharIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        starts.push(text.len());
-        CharIndex { starts }
-    }
-
-    /// Char offset of byte offset `b` (which must be a char boundary; otherwise
-    /// the char containing it).
-    pub(crate) fn char_of(&self, b: usize) -> usize {
-        match self.starts.binary_search(&b) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
 }

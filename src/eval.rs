@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::document::{Entity, EntityKind};
 use crate::error::{Error, Result};
-use crate::labels::{spans, Position, Tag};
+use crate::tagging::{spans, Position, Tag};
 
 /// One CoNLL sentence: words and their gold tags as written (IOB1 or BIO).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -122,7 +122,7 @@ pub fn predicted_spans(words: &[(usize, usize)], entities: &[Entity]) -> Vec<(us
         let first = words.iter().position(|&(s, t)| t > e.start && s < e.end);
         let last = words.iter().rposition(|&(s, t)| t > e.start && s < e.end);
         if let (Some(f), Some(l)) = (first, last) {
-            out.push((f, l + 1, e.kind.clone()));
+            out.push((f, l + 1, e.label.clone()));
         }
     }
     out
@@ -278,13 +278,13 @@ mod tests {
             let start = text.find(s).unwrap();
             Entity {
                 text: s.into(),
-                kind: EntityKind::from_label(kind),
+                label: EntityKind::from_label(kind),
                 start,
                 end: start + s.len(),
                 char_start: start,
                 char_end: start + s.len(),
                 score: 1.0,
-                entity: 0,
+                entity_id: 0,
             }
         };
         // A prediction covering part of a word counts for the whole word.

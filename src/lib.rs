@@ -22,9 +22,20 @@
 //!
 //! ## Pipeline
 //!
-//! text → [`text`] (sentences, words, casing) → tokens → windows → [`model`]
-//! ([`Backend`]: logits) → [`decode`] (words, labels, spans) → linking →
-//! [`relations`] → [`Document`]. See `ARCHITECTURE.md`.
+//! The modules follow the data, one stage each (see `ARCHITECTURE.md`):
+//!
+//! 1. [`text`]: sentences, CoNLL-like words and the casing channel, computed
+//!    once per text ([`text::Segmented`]);
+//! 2. [`pipeline`]: the [`Extractor`]: tokens, windows, padded batches, logits
+//!    stitched back into per-token probabilities;
+//! 3. [`model`]: the model folder and the engine that runs it ([`Backend`]:
+//!    candle by default, rust-bert optional, or your own);
+//! 4. [`tagging`]: label schemes and decoding, probabilities to [`Mention`]s;
+//! 5. [`link`]: mentions of one entity share an id ([`Entity`]);
+//! 6. [`relations`]: rule-based relations between entities ([`Relation`]);
+//!
+//! and out comes a [`Document`]. [`registry`] (and `download`) find model
+//! folders; `eval` scores CoNLL files.
 //!
 //! ## Semantics
 //!
@@ -44,28 +55,29 @@
 //!
 //! * `download`: fetch registered hub models (`models.toml`) into the user cache.
 //! * `rust-bert`: run the model on libtorch through rust-bert/tch instead of candle.
+//! * `eval`: CoNLL-2003 reading and entity scoring (`eval` module), used by the
+//!   `conll_eval` example and the benches.
 #![deny(missing_docs)]
-// One audited exception: the call into the `gemm` kernels in `model/fused.rs`.
+// One audited exception: the call into the `gemm` kernels in `model/candle/gemm.rs`.
 #![deny(unsafe_code)]
 
-mod backend_tch;
-pub mod decode;
 mod document;
 #[cfg(feature = "download")]
 pub mod download;
 mod error;
+#[cfg(feature = "eval")]
 pub mod eval;
-mod extractor;
-pub mod labels;
 pub mod link;
 pub mod model;
+pub mod pipeline;
 pub mod registry;
 pub mod relations;
+pub mod tagging;
 pub mod text;
 
-pub use decode::{Aggregation, Decoding};
-pub use document::{Argument, Document, Entity, EntityKind, Relation, Span, TextSpan};
+pub use document::{Argument, Document, Entity, EntityKind, Mention, Relation, Span, TextSpan};
 pub use error::{Error, Result};
-pub use extractor::{BackendKind, Encoding, Extractor, ExtractorBuilder};
-pub use model::Backend;
+pub use model::{Backend, BackendKind};
+pub use pipeline::{EncodedText, Extractor, ExtractorBuilder};
 pub use relations::RuleSet;
+pub use tagging::{Aggregation, Decoding};

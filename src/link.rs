@@ -1,7 +1,11 @@
-//! Same-entity linking inside one document: gives mentions of one entity
-//! ("John Kerry", "Kerry") one canonical id.
+//! Stage 5, linking: mentions of one entity ("John Kerry", "Kerry") get one
+//! canonical id inside a document.
+//!
+//! In: the document's [`Mention`]s in text order. Out: the same mentions as
+//! [`Entity`]s with ids `0..` in order of first mention. Reads only the
+//! mentions' text and labels, never the model.
 
-use crate::document::{Entity, EntityKind};
+use crate::document::{Entity, EntityKind, Mention};
 
 /// Normalised name tokens: lower case, no leading "the", no trailing possessive,
 /// no Arabic-style article prefix on the last name ("al-Assad" -> "assad").
@@ -73,7 +77,8 @@ struct Cluster {
     last_seen: usize,
 }
 
-/// Assigns [`Entity::entity`] canonical ids (0.. in order of first mention).
+/// Gives each mention its canonical entity id ([`Entity::entity_id`], 0.. in
+/// order of first mention).
 ///
 /// - Mentions with the same normalised text and compatible types (same type, or
 ///   ORG/LOC) share an id.
@@ -84,18 +89,18 @@ struct Cluster {
 /// - Organisations and places also link by acronym ("EU" and "European Union")
 ///   and by a trailing part ("Treasury" and "U.S. Treasury").
 ///
-/// Entities should be sorted by start offset; the function works in slice order.
-pub fn link_entities(text: &str, entities: &mut [Entity]) {
-    let _ = text;
+/// Mentions should be sorted by start offset; the function works in input order.
+pub fn link(mentions: Vec<Mention>) -> Vec<Entity> {
     let mut clusters: Vec<Cluster> = Vec::new();
-    for (i, e) in entities.iter_mut().enumerate() {
+    let mut out = Vec::with_capacity(mentions.len());
+    for (i, e) in mentions.into_iter().enumerate() {
         let toks = name_tokens(&e.text);
         let mut found: Option<usize> = None;
         if !toks.is_empty() {
             // Exact.
             let mut best: Option<(usize, usize)> = None;
             for (ci, c) in clusters.iter().enumerate() {
-                if compatible(&c.kind, &e.kind)
+                if compatible(&c.kind, &e.label)
                     && c.forms.contains(&toks)
                     && best.is_none_or(|(_, ls)| c.last_seen > ls)
                 {
@@ -106,7 +111,7 @@ pub fn link_entities(text: &str, entities: &mut [Entity]) {
             if found.is_none() {
                 let mut best: Option<(usize, usize)> = None;
                 for (ci, c) in clusters.iter().enumerate() {
-                    if !link_fuzzy(&c.kind, &c.forms, &c.raw, &e.kind, &toks, &e.text) {
+                    if !link_fuzzy(&c.kind, &c.forms, &c.raw, &e.label, &toks, &e.text) {
                         continue;
                     }
                     if best.is_none_or(|(_, ls)| c.last_seen > ls) {
@@ -122,19 +127,21 @@ pub fn link_entities(text: &str, entities: &mut [Entity]) {
                 c.forms.push(toks);
                 c.raw.push(e.text.clone());
                 c.last_seen = i;
-                e.entity = ci;
+                out.push(e.with_entity_id(ci));
             }
             None => {
-                e.entity = clusters.len();
+                let id = clusters.len();
                 clusters.push(Cluster {
-                    kind: e.kind.clone(),
+                    kind: e.label.clone(),
                     forms: vec![toks],
                     raw: vec![e.text.clone()],
                     last_seen: i,
                 });
+                out.push(e.with_entity_id(id));
             }
         }
     }
+    out
 }
 
 fn link_fuzzy(
@@ -196,23 +203,13 @@ fn person_match(a: &[String], b: &[String]) -> bool {
 mod tests {
     use super::*;
 
-    fn ent(text: &str, kind: &str) -> Entity {
-        Entity {
-            text: text.into(),
-            kind: EntityKind::from_label(kind),
-            start: 0,
-            end: 0,
-            char_start: 0,
-            char_end: 0,
-            score: 1.0,
-            entity: 99,
-        }
+    fn mention(text: &str, label: &str) -> Mention {
+        let label = EntityKind::from_label(label);
+        Mention { text: text.into(), label, start: 0, end: 0, char_start: 0, char_end: 0, score: 1.0 }
     }
 
     fn ids(list: &[(&str, &str)]) -> Vec<usize> {
-        let mut v: Vec<Entity> = list.iter().map(|(t, k)| ent(t, k)).collect();
-        link_entities("", &mut v);
-        v.iter().map(|e| e.entity).collect()
+        link(list.iter().map(|(t, k)| mention(t, k)).collect()).iter().map(|e| e.entity_id).collect()
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn backends_agree_on_the_seed_article() {
     let candle = Extractor::builder().build().unwrap();
     let tch = Extractor::builder().backend(BackendKind::RustBert).build().unwrap();
     let (a, b) = (candle.extract(&text).unwrap(), tch.extract(&text).unwrap());
-    let spans = |d: &newsie::Document| d.entities.iter().map(|e| (e.start, e.end, e.kind.clone())).collect::<Vec<_>>();
+    let spans = |d: &newsie::Document| d.entities.iter().map(|e| (e.start, e.end, e.label.clone())).collect::<Vec<_>>();
     assert_eq!(spans(&a), spans(&b));
     assert!(a.entities.len() > 100);
     let worst = a.entities.iter().zip(&b.entities).map(|(x, y)| (x.score - y.score).abs()).fold(0f32, f32::max);

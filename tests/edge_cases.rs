@@ -99,12 +99,12 @@ fn assert_close(a: &newsie::Document, b: &newsie::Document) {
     let same = a
         .entities
         .iter()
-        .filter(|x| b.entities.iter().any(|y| y.start == x.start && y.end == x.end && y.kind == x.kind))
+        .filter(|x| b.entities.iter().any(|y| y.start == x.start && y.end == x.end && y.label == x.label))
         .count();
     let n = a.entities.len().max(b.entities.len());
     assert!(same * 100 >= n * 95, "only {same} of {n} entities agree");
     for x in &a.entities {
-        if let Some(y) = b.entities.iter().find(|y| y.start == x.start && y.end == x.end && y.kind == x.kind) {
+        if let Some(y) = b.entities.iter().find(|y| y.start == x.start && y.end == x.end && y.label == x.label) {
             assert!((x.score - y.score).abs() < 1e-3, "{x:?} vs {y:?}");
         }
     }

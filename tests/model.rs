@@ -21,7 +21,7 @@ fn has_entity(text: &str, doc: &Document, name: &str, kind: EntityKind, nth: usi
     let found = doc.entities.iter().find(|e| e.start == start && e.end == end);
     match found {
         Some(e) => {
-            assert_eq!(e.kind, kind, "{name:?}");
+            assert_eq!(e.label, kind, "{name:?}");
             assert_eq!(e.text, name);
             assert_eq!(e.char_start, text[..start].chars().count());
         }
@@ -65,7 +65,7 @@ fn seed_article_entities() {
         has_entity(&text, &doc, name, kind, nth);
     }
     // Same-entity linking: every "Lavrov" mention shares the id of "Sergei Lavrov".
-    let lavrov: Vec<usize> = doc.entities.iter().filter(|e| e.text.ends_with("Lavrov")).map(|e| e.entity).collect();
+    let lavrov: Vec<usize> = doc.entities.iter().filter(|e| e.text.ends_with("Lavrov")).map(|e| e.entity_id).collect();
     assert!(lavrov.len() >= 5);
     assert!(lavrov.iter().all(|&id| id == lavrov[0]), "{lavrov:?}");
 }
@@ -78,7 +78,7 @@ fn seed_article_relations() {
         doc.relations.iter().find(|r| {
             let (s, t) = (r.source.text.as_str(), r.target.text.as_str());
             let name = |arg: &newsie::Argument| {
-                doc.entities.iter().filter(|e| e.entity == arg.entity).map(|e| e.text.clone()).collect::<Vec<_>>()
+                doc.entities.iter().filter(|e| e.entity_id == arg.entity_id).map(|e| e.text.clone()).collect::<Vec<_>>()
             };
             let (sn, tn) = (name(&r.source), name(&r.target));
             let is = |names: &[String], mention: &str, want: &str| {
@@ -141,7 +141,7 @@ fn long_text_is_not_truncated_and_batches_agree() {
         .entities
         .iter()
         .filter(|e| {
-            three.entities.iter().any(|f| f.start == e.start + shift && f.end == e.end + shift && f.kind == e.kind)
+            three.entities.iter().any(|f| f.start == e.start + shift && f.end == e.end + shift && f.label == e.label)
         })
         .count();
     assert!(
@@ -155,7 +155,7 @@ fn long_text_is_not_truncated_and_batches_agree() {
     let single = Extractor::builder().threads(1).batch_size(3).build().unwrap();
     for (t, d) in texts.iter().zip(&batch) {
         for other in [ex.extract(t).unwrap(), single.extract(t).unwrap()] {
-            let spans = |d: &Document| d.entities.iter().map(|e| (e.start, e.end, e.kind.clone())).collect::<Vec<_>>();
+            let spans = |d: &Document| d.entities.iter().map(|e| (e.start, e.end, e.label.clone())).collect::<Vec<_>>();
             assert_eq!(spans(&other), spans(d));
             for (a, b) in other.entities.iter().zip(&d.entities) {
                 assert!((a.score - b.score).abs() < 1e-3);
@@ -170,8 +170,8 @@ fn long_text_is_not_truncated_and_batches_agree() {
 fn fused_forward_matches_the_candle_op_graph_on_the_shipped_model() {
     use newsie::model::{Backend, CandleModel, ModelConfig, ModelInput};
     let dir = extractor().model_dir().to_path_buf();
-    let (cfg, arch) = ModelConfig::from_file(&dir.join("config.json")).unwrap();
-    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg, arch, cfg.id2label.len()).unwrap();
+    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
     let texts = [
         "Kerry expects to meet Lavrov in Rome on Thursday.",
         "Canada announced sanctions on members of Yanukovich's government.",

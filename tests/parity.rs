@@ -25,8 +25,8 @@ fn fixture() -> PathBuf {
 
 fn load() -> (CandleModel, Expected) {
     let dir = fixture();
-    let (cfg, arch) = ModelConfig::from_file(&dir.join("config.json")).unwrap();
-    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg, arch, cfg.id2label.len()).unwrap();
+    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let model = CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
     let exp: Expected = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     (model, exp)
 }

@@ -358,7 +358,7 @@ fn pronouns_resolve_to_people() {
     let rs = RuleSet::builtin().extract(t, &es);
     assert_eq!(rs.len(), 1);
     assert_eq!(rs[0].source.text, "he");
-    assert_eq!(rs[0].source.entity, es[0].entity);
+    assert_eq!(rs[0].source.entity_id, es[0].entity_id);
     assert_eq!(rs[0].source.label.as_str(), "PER");
     assert!(rs[0].negated);
     assert_ne!(rs[0].modality, "asserted");
@@ -368,7 +368,7 @@ fn pronouns_resolve_to_people() {
         &[("U.S.", "LOC"), ("John Kerry", "PER"), ("Russian", "MISC"), ("Sergei Lavrov", "PER"), ("Rome", "LOC")],
     );
     let rs = RuleSet::builtin().extract(t, &es);
-    assert_eq!((rs[0].source.entity, rs[0].modality.as_str()), (es[1].entity, "planned"));
+    assert_eq!((rs[0].source.entity_id, rs[0].modality.as_str()), (es[1].entity_id, "planned"));
     // No antecedent: nothing.
     assert!(rel("He met Putin.", &[("Putin", "PER")]).is_empty());
 }
@@ -461,10 +461,12 @@ fn seed_article() {
     let es = common::gazetteer(&t, names);
     let rs = RuleSet::builtin().extract(&t, &es);
     let name =
-        |id: usize| es.iter().filter(|e| e.entity == id).map(|e| e.text.clone()).max_by_key(|s| s.len()).unwrap();
+        |id: usize| es.iter().filter(|e| e.entity_id == id).map(|e| e.text.clone()).max_by_key(|s| s.len()).unwrap();
     let got: Vec<String> = rs
         .iter()
-        .map(|r| format!("{} {} {} {} {}", r.kind, name(r.source.entity), name(r.target.entity), r.negated, r.modality))
+        .map(|r| {
+            format!("{} {} {} {} {}", r.kind, name(r.source.entity_id), name(r.target.entity_id), r.negated, r.modality)
+        })
         .collect();
     for want in [
         "meeting John Kerry Sergei Lavrov false planned",

@@ -7,9 +7,10 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// The encoder families newsie runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Architecture {
     /// `BertForTokenClassification` (also ELECTRA-style BERT checkpoints).
+    #[default]
     Bert,
     /// `RobertaForTokenClassification`, `XLMRobertaForTokenClassification`.
     Roberta,
@@ -76,6 +77,10 @@ pub struct ModelConfig {
     /// Stored dtype (informational).
     #[serde(default)]
     pub torch_dtype: Option<String>,
+    /// The encoder family, found by [`ModelConfig::from_file`] from
+    /// `architectures` or `model_type`.
+    #[serde(skip)]
+    arch: Architecture,
 }
 
 fn default_act() -> String {
@@ -94,12 +99,12 @@ impl ModelConfig {
     /// # Errors
     /// [`Error::MissingFile`] if absent, [`Error::InvalidModel`] if unreadable,
     /// not JSON, or describing an unsupported model.
-    pub fn from_file(path: &Path) -> Result<(ModelConfig, Architecture)> {
+    pub fn from_file(path: &Path) -> Result<ModelConfig> {
         if !path.is_file() {
             return Err(Error::MissingFile { path: path.into(), hint: "the model's config.json".into() });
         }
         let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), source: e })?;
-        let cfg: ModelConfig =
+        let mut cfg: ModelConfig =
             serde_json::from_str(&text).map_err(|e| Error::invalid_model_src(path, "not a valid config.json", e))?;
         let arch = cfg.architecture().ok_or_else(|| {
             Error::invalid_model(
@@ -134,7 +139,8 @@ impl ModelConfig {
                 return bad("newsie_casing needs type_vocab_size >= 4");
             }
         }
-        Ok((cfg, arch))
+        cfg.arch = arch;
+        Ok(cfg)
     }
 
     fn architecture(&self) -> Option<Architecture> {
@@ -161,16 +167,26 @@ impl ModelConfig {
             .or_else(|| self.model_type.as_deref().and_then(from_name))
     }
 
+    /// The encoder family.
+    pub fn arch(&self) -> Architecture {
+        self.arch
+    }
+
+    /// Number of classes (`id2label` entries).
+    pub fn num_labels(&self) -> usize {
+        self.id2label.len()
+    }
+
     /// The padding token id: `pad_token_id`, else 1 for RoBERTa and 0 otherwise.
-    pub fn pad_id(&self, arch: Architecture) -> u32 {
-        self.pad_token_id.unwrap_or(if arch == Architecture::Roberta { 1 } else { 0 })
+    pub fn pad_id(&self) -> u32 {
+        self.pad_token_id.unwrap_or(if self.arch == Architecture::Roberta { 1 } else { 0 })
     }
 
     /// The longest window (in tokens, special tokens included) the model accepts:
     /// its position table, less the `pad_id + 1` offset RoBERTa positions start at.
-    pub fn max_tokens(&self, arch: Architecture) -> usize {
-        match arch {
-            Architecture::Roberta => self.max_position_embeddings.saturating_sub(self.pad_id(arch) as usize + 1),
+    pub fn max_tokens(&self) -> usize {
+        match self.arch {
+            Architecture::Roberta => self.max_position_embeddings.saturating_sub(self.pad_id() as usize + 1),
             _ => self.max_position_embeddings,
         }
     }

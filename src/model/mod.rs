@@ -1,22 +1,32 @@
-//! Model loading and the backend seam.
+//! Stage 3, the model: a folder in Hugging Face layout, and the engines that run it.
 //!
-//! A model is a folder in Hugging Face layout: `config.json`, `tokenizer.json`
-//! (or `vocab.txt` for WordPiece) and `model.safetensors`. [`Backend`] is the one
-//! seam between newsie and an inference engine: token ids, masks and type ids
-//! in, logits out. Tokenisation, decoding and relations are shared.
+//! In: a model folder (`config.json`, `tokenizer.json` or `vocab.txt`,
+//! `model.safetensors`) and, per call, a padded batch of token windows
+//! ([`ModelInput`]). Out: logits, `batch × seq_len × labels` ([`Backend`]).
+//!
+//! - [`config`](ModelConfig): a serde mirror of `config.json`, checked, carrying
+//!   its [`Architecture`];
+//! - `tokenizer`: `tokenizer.json`, or a WordPiece `vocab.txt`;
+//! - [`Backend`]: the one seam between newsie and an inference engine, and
+//!   [`load`] picks one by [`BackendKind`]; a user's own engine plugs into
+//!   [`crate::ExtractorBuilder::engine`];
+//! - [`candle`]: the default engine (layers, the fused CPU forward, the one
+//!   checked `gemm` call, SIMD kernels); `tch`: rust-bert on libtorch behind
+//!   the `rust-bert` feature.
+//!
+//! Invariant: nothing here knows about sentences, words or entities.
 
+pub mod candle;
 mod config;
-mod encoder;
-mod fused;
-mod gelu;
+mod tch;
 mod tokenizer;
 
+pub use self::candle::CandleModel;
 pub use config::{Architecture, ModelConfig};
-pub use encoder::CandleModel;
 pub(crate) use tokenizer::{load_tokenizer, SpecialTokens};
 
 use crate::error::{Error, Result};
-use crate::labels::LabelSet;
+use crate::tagging::LabelSet;
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +62,8 @@ impl ModelInput<'_> {
 
 /// An inference engine for token classification: logits for a padded batch.
 ///
-/// Implementations must be `Send + Sync`: one model serves many threads.
+/// Implementations must be `Send + Sync`: one model serves many threads. Plug
+/// your own into an extractor with [`crate::ExtractorBuilder::engine`].
 pub trait Backend: Send + Sync + std::fmt::Debug {
     /// Logits of shape `(batch, seq_len, num_labels)`. Only positions whose
     /// mask is 1 carry results; padding positions are unspecified (the candle
@@ -67,12 +78,33 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
     fn name(&self) -> &'static str;
 }
 
-/// A model folder's files, checked and parsed.
+/// Which built-in inference engine runs the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BackendKind {
+    /// candle, pure Rust (the default).
+    #[default]
+    Candle,
+    /// rust-bert / tch (libtorch); needs the `rust-bert` cargo feature.
+    RustBert,
+}
+
+impl std::str::FromStr for BackendKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "candle" => Ok(BackendKind::Candle),
+            "rust-bert" | "rustbert" | "tch" => Ok(BackendKind::RustBert),
+            _ => Err(Error::Config(format!("unknown backend {s:?} (candle, rust-bert)"))),
+        }
+    }
+}
+
+/// A model folder's files, checked and parsed: its config and label set.
 #[derive(Debug)]
 pub(crate) struct ModelFiles {
     pub dir: PathBuf,
     pub config: ModelConfig,
-    pub arch: Architecture,
     pub labels: LabelSet,
 }
 
@@ -85,12 +117,21 @@ impl ModelFiles {
             });
         }
         let cfg_path = dir.join("config.json");
-        let (config, arch) = ModelConfig::from_file(&cfg_path)?;
+        let config = ModelConfig::from_file(&cfg_path)?;
         let labels = LabelSet::parse(&config.labels(&cfg_path)?, &cfg_path)?;
-        Ok(ModelFiles { dir: dir.into(), config, arch, labels })
+        Ok(ModelFiles { dir: dir.into(), config, labels })
     }
 
     pub(crate) fn weights(&self) -> PathBuf {
         self.dir.join("model.safetensors")
+    }
+}
+
+/// Loads the model in `files` on the engine `kind`. `threads` is passed to
+/// engines with a thread pool of their own (libtorch).
+pub(crate) fn load(files: &ModelFiles, kind: BackendKind, threads: Option<usize>) -> Result<Box<dyn Backend>> {
+    match kind {
+        BackendKind::Candle => Ok(Box::new(CandleModel::load(&files.weights(), &files.config)?)),
+        BackendKind::RustBert => tch::load(files, threads),
     }
 }

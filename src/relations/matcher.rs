@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use super::compile::*;
 use crate::document::{Argument, Entity, EntityKind, Relation, Span, TextSpan};
+use crate::text::Segmented;
 
 /// One word or one entity mention of a sentence.
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ struct Group {
 }
 
 #[derive(Debug, Clone, Default)]
-struct MState {
+struct MatchState {
     lex: Vec<usize>,
     class: Vec<usize>,
     x: Option<Group>,
@@ -52,15 +53,18 @@ struct MState {
     end: usize,
 }
 
-struct Sent<'a> {
+struct Sentence<'a> {
     text: &'a str,
     items: Vec<Item>,
     range: (usize, usize),
 }
 
-pub(crate) struct Extractor<'a> {
-    pub c: &'a Compiled,
+/// One document being matched: the compiled rules, the text, its
+/// segmentation and its entities.
+pub(crate) struct Matcher<'a> {
+    pub rules: &'a Compiled,
     pub text: &'a str,
+    pub segments: &'a Segmented,
     pub entities: &'a [Entity],
 }
 
@@ -68,7 +72,7 @@ fn is_boundary_punct(s: &str) -> bool {
     matches!(s, "," | ";" | ":" | "(" | ")" | "[" | "]" | "\"" | "“" | "”" | "—" | "–" | "!" | "?" | "«" | "»" | "--")
 }
 
-impl<'a> Extractor<'a> {
+impl<'a> Matcher<'a> {
     fn valid_entities(&self) -> Vec<usize> {
         let t = self.text;
         let mut v: Vec<usize> = (0..self.entities.len())
@@ -100,13 +104,13 @@ impl<'a> Extractor<'a> {
                 buf.extend(ch.to_lowercase());
             }
         }
-        let id = self.c.vocab.get(buf.as_str()).copied().unwrap_or(NO_WORD);
+        let id = self.rules.vocab.get(buf.as_str()).copied().unwrap_or(NO_WORD);
         let punct = !w.chars().any(char::is_alphanumeric);
         Item {
             start,
             end,
             id,
-            flags: self.c.flags_of(id),
+            flags: self.rules.flags_of(id),
             ent: None,
             cap: w.chars().next().is_some_and(char::is_uppercase),
             punct,
@@ -137,14 +141,12 @@ impl<'a> Extractor<'a> {
 
     /// Runs all rules over the document.
     pub(crate) fn run(&self) -> Vec<Relation> {
-        let c = self.c;
         let ents = self.valid_entities();
         let mut out = Vec::new();
         let mut ecur = 0usize;
         let mut buf = String::new();
         let mut sent_pers: Vec<Vec<usize>> = Vec::new();
-        for range in crate::text::sentences(self.text) {
-            let words = crate::text::words(self.text, range.clone());
+        for (range, words) in self.segments.iter() {
             while ecur < ents.len() && self.entities[ents[ecur]].start < range.start {
                 ecur += 1;
             }
@@ -175,23 +177,25 @@ impl<'a> Extractor<'a> {
                 }
                 self.push_word(&mut items, w.start, w.end, &mut buf);
             }
-            let pers: Vec<usize> =
-                items.iter().filter_map(|it| it.ent).filter(|&i| self.entities[i].kind == EntityKind::Person).collect();
-            let s = Sent { text: self.text, items, range: (range.start, range.end) };
+            let pers: Vec<usize> = items
+                .iter()
+                .filter_map(|it| it.ent)
+                .filter(|&i| self.entities[i].label == EntityKind::Person)
+                .collect();
+            let s = Sentence { text: self.text, items, range: (range.start, range.end) };
             let si = sent_pers.len();
             self.sentence(&s, &sent_pers, si, &mut out);
             sent_pers.push(pers);
-            let _ = c;
         }
         out.sort_by_key(|r| (r.sentence.start, r.trigger.start));
         out
     }
 
     fn allowed(&self, k: &KindRule, e: usize) -> bool {
-        k.arguments.contains(&self.entities[e].kind)
+        k.arguments.contains(&self.entities[e].label)
     }
 
-    fn phrase_at(&self, s: &Sent, pos: usize, p: &[u32], limit: usize) -> bool {
+    fn phrase_at(&self, s: &Sentence, pos: usize, p: &[u32], limit: usize) -> bool {
         if pos + p.len() > limit.min(s.items.len()) {
             return false;
         }
@@ -201,13 +205,13 @@ impl<'a> Extractor<'a> {
         })
     }
 
-    fn any_cue(&self, s: &Sent, cues: &[Phrase], a: usize, b: usize) -> bool {
+    fn any_cue(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize) -> bool {
         (a..b.min(s.items.len())).any(|i| {
             s.items[i].id != NO_WORD && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
         })
     }
 
-    fn clause_start(&self, s: &Sent, pos: usize) -> usize {
+    fn clause_start(&self, s: &Sentence, pos: usize) -> usize {
         let mut i = pos.min(s.items.len());
         while i > 0 {
             let it = &s.items[i - 1];
@@ -219,7 +223,7 @@ impl<'a> Extractor<'a> {
         0
     }
 
-    fn clause_end(&self, s: &Sent, pos: usize) -> usize {
+    fn clause_end(&self, s: &Sentence, pos: usize) -> usize {
         let mut i = pos;
         while i < s.items.len() {
             let it = &s.items[i];
@@ -231,8 +235,8 @@ impl<'a> Extractor<'a> {
         s.items.len()
     }
 
-    fn sentence(&self, s: &Sent, sent_pers: &[Vec<usize>], si: usize, out: &mut Vec<Relation>) {
-        let c = self.c;
+    fn sentence(&self, s: &Sentence, sent_pers: &[Vec<usize>], si: usize, out: &mut Vec<Relation>) {
+        let c = self.rules;
         let n = s.items.len();
         let mut used = vec![false; n];
         let mut tried = 0usize;
@@ -247,7 +251,7 @@ impl<'a> Extractor<'a> {
             if tried > c.settings.max_anchors {
                 break;
             }
-            let mut best: Option<(usize, MState, usize, usize)> = None; // (kind, state, chain_start, gov_end)
+            let mut best: Option<(usize, MatchState, usize, usize)> = None; // (kind, state, chain_start, gov_end)
             let mut best_key = (0usize, 0usize);
             for &(ki, pi) in list {
                 let k = &c.kinds[ki as usize];
@@ -266,7 +270,7 @@ impl<'a> Extractor<'a> {
             let Some((ki, st, chain, gov)) = best else { continue };
             let k = &c.kinds[ki];
             // Which pattern won (for nominal flag): recompute by re-trying is wasteful; store in state instead.
-            let nominal = st_nominal(&st);
+            let nominal = has_nominal_match(&st);
             for &i in &st.lex {
                 if i < n {
                     used[i] = true;
@@ -279,8 +283,8 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn try_pattern(&self, s: &Sent, k: &KindRule, pat: &Pattern, p: usize) -> Option<(MState, usize, usize)> {
-        let mut st = MState::default();
+    fn try_pattern(&self, s: &Sentence, k: &KindRule, pat: &Pattern, p: usize) -> Option<(MatchState, usize, usize)> {
+        let mut st = MatchState::default();
         let mut chain = p;
         let mut gov = p;
         if pat.anchor == 1 {
@@ -304,7 +308,7 @@ impl<'a> Extractor<'a> {
             gov = gv;
             set_role(&mut st, role, g);
         }
-        if !self.rmatch(s, k, &pat.elems, pat.anchor, p, &mut st) {
+        if !self.match_elems(s, k, &pat.elems, pat.anchor, p, &mut st) {
             return None;
         }
         if pat.nominal {
@@ -319,7 +323,15 @@ impl<'a> Extractor<'a> {
         Some((st, chain, gov))
     }
 
-    fn rmatch(&self, s: &Sent, k: &KindRule, elems: &[Elem], ei: usize, pos: usize, st: &mut MState) -> bool {
+    fn match_elems(
+        &self,
+        s: &Sentence,
+        k: &KindRule,
+        elems: &[Elem],
+        ei: usize,
+        pos: usize,
+        st: &mut MatchState,
+    ) -> bool {
         let n = s.items.len();
         if ei == elems.len() {
             st.end = pos;
@@ -334,7 +346,7 @@ impl<'a> Extractor<'a> {
                         if *class {
                             st.class.extend(pos..pos + alt.len());
                         }
-                        if self.rmatch(s, k, elems, ei + 1, pos + alt.len(), st) {
+                        if self.match_elems(s, k, elems, ei + 1, pos + alt.len(), st) {
                             return true;
                         }
                         st.lex.truncate(l0);
@@ -342,12 +354,12 @@ impl<'a> Extractor<'a> {
                     }
                 }
                 if *optional {
-                    return self.rmatch(s, k, elems, ei + 1, pos, st);
+                    return self.match_elems(s, k, elems, ei + 1, pos, st);
                 }
                 false
             }
             Elem::Gap => {
-                for g in 0..=self.c.settings.max_gap {
+                for g in 0..=self.rules.settings.max_gap {
                     if g > 0 {
                         let i = pos + g - 1;
                         if i >= n {
@@ -359,14 +371,14 @@ impl<'a> Extractor<'a> {
                             return false;
                         }
                     }
-                    if self.rmatch(s, k, elems, ei + 1, pos + g, st) {
+                    if self.match_elems(s, k, elems, ei + 1, pos + g, st) {
                         return true;
                     }
                 }
                 false
             }
             Elem::LongGap => {
-                for g in 0..=2 * self.c.settings.max_gap {
+                for g in 0..=2 * self.rules.settings.max_gap {
                     if g > 0 {
                         let i = pos + g - 1;
                         if i >= n {
@@ -380,7 +392,7 @@ impl<'a> Extractor<'a> {
                             return false;
                         }
                     }
-                    if self.rmatch(s, k, elems, ei + 1, pos + g, st) {
+                    if self.match_elems(s, k, elems, ei + 1, pos + g, st) {
                         return true;
                     }
                 }
@@ -406,7 +418,7 @@ impl<'a> Extractor<'a> {
                 let Some(g) = self.np_group(s, k, pos, *adjacent, prep) else { return false };
                 let end = g.end;
                 set_role(st, *role, g);
-                if self.rmatch(s, k, elems, ei + 1, end, st) {
+                if self.match_elems(s, k, elems, ei + 1, end, st) {
                     return true;
                 }
                 clear_role(st, *role);
@@ -416,7 +428,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// A noun phrase to the right: its argument entity (or a person pronoun is not taken here).
-    fn np_single(&self, s: &Sent, k: &KindRule, pos: usize, max_skip: usize) -> Option<(Member, usize)> {
+    fn noun_phrase_member(&self, s: &Sentence, k: &KindRule, pos: usize, max_skip: usize) -> Option<(Member, usize)> {
         let n = s.items.len();
         let mut i = pos;
         let mut skip = 0usize;
@@ -454,7 +466,7 @@ impl<'a> Extractor<'a> {
             } else if it.punct && it.flags & F_POSS == 0 {
                 if s.text[it.start..it.end] == *"," {
                     if let Some(len) =
-                        self.c.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len())
+                        self.rules.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len())
                     {
                         i += 1 + len;
                         included = true;
@@ -490,10 +502,10 @@ impl<'a> Extractor<'a> {
     /// Whether one or two plain lower-case words (no entity, no trigger word) start at
     /// `i` and are followed by a noun-phrase preposition ("prosecutors of") or by an
     /// inclusion (", including").
-    fn nouns_of(&self, s: &Sent, i: usize) -> bool {
+    fn nouns_of(&self, s: &Sentence, i: usize) -> bool {
         let plain = |j: usize| {
             s.items.get(j).is_some_and(|it| {
-                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.c.anchors.contains_key(&it.id)
+                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.rules.anchors.contains_key(&it.id)
             })
         };
         // "of", or ", including" ("59 people and 12 groups, including X").
@@ -501,7 +513,7 @@ impl<'a> Extractor<'a> {
             s.items.get(j).is_some_and(|it| {
                 it.flags & F_NPPREP != 0
                     || (s.text[it.start..it.end] == *","
-                        && self.c.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
+                        && self.rules.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
             })
         };
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
@@ -511,7 +523,7 @@ impl<'a> Extractor<'a> {
     /// "Secretary of State", other-type entities; no trigger word, no lower-case word
     /// in -ed or -ing) and then another argument entity (not a possessor): the position
     /// of that head entity.
-    fn apposed_head(&self, s: &Sent, k: &KindRule, from: usize) -> Option<usize> {
+    fn apposed_head(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<usize> {
         let mut words = false;
         for j in from..(from + 5).min(s.items.len()) {
             let it = &s.items[j];
@@ -522,7 +534,7 @@ impl<'a> Extractor<'a> {
                 }
                 continue;
             }
-            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.c.anchors.contains_key(&it.id) {
+            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.rules.anchors.contains_key(&it.id) {
                 return None;
             }
             if !it.cap && it.flags == 0 {
@@ -537,7 +549,7 @@ impl<'a> Extractor<'a> {
         None
     }
 
-    fn np_group(&self, s: &Sent, k: &KindRule, pos: usize, adjacent: bool, prep: Option<u32>) -> Option<Group> {
+    fn np_group(&self, s: &Sentence, k: &KindRule, pos: usize, adjacent: bool, prep: Option<u32>) -> Option<Group> {
         let n = s.items.len();
         let (first, mut end) = if adjacent {
             let it = s.items.get(pos)?;
@@ -547,7 +559,7 @@ impl<'a> Extractor<'a> {
             }
             (Member::Ent(e, pos), pos + 1)
         } else {
-            self.np_single(s, k, pos, self.c.settings.max_np_skip)?
+            self.noun_phrase_member(s, k, pos, self.rules.settings.max_np_skip)?
         };
         let mut members = vec![first];
         let mut confirmed = 1usize;
@@ -572,7 +584,7 @@ impl<'a> Extractor<'a> {
                     j += 1;
                 }
             }
-            let Some((m, e2)) = self.np_single(s, k, j, 4) else { break };
+            let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else { break };
             members.push(m);
             end = e2;
             if by_and {
@@ -588,7 +600,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// Is the item at `q` (an entity) a plausible subject-phrase start (not the object of a verb)?
-    fn opens_subject(&self, s: &Sent, q: usize) -> bool {
+    fn opens_subject(&self, s: &Sentence, q: usize) -> bool {
         let mut i = q;
         let mut skipped = 0;
         while i > 0 && skipped < 4 {
@@ -607,12 +619,12 @@ impl<'a> Extractor<'a> {
         it.punct || it.cap || it.flags & (F_COORD | F_COMP | F_BREAK | F_DET | F_REL) != 0
     }
 
-    fn group_left(&self, s: &Sent, k: &KindRule, q: usize) -> Group {
+    fn group_left(&self, s: &Sentence, k: &KindRule, q: usize) -> Group {
         self.group_left_opt(s, k, q, false)
     }
 
     /// `relaxed`: members need not open a subject ("urged Kerry and Lavrov to meet").
-    fn group_left_opt(&self, s: &Sent, k: &KindRule, q: usize, relaxed: bool) -> Group {
+    fn group_left_opt(&self, s: &Sentence, k: &KindRule, q: usize, relaxed: bool) -> Group {
         let mut members = vec![Member::Ent(s.items[q].ent.unwrap_or(0), q)];
         let mut cur = q;
         let mut seen_and = false;
@@ -636,29 +648,29 @@ impl<'a> Extractor<'a> {
             }
             let sep = &s.items[j - 1];
             let is_comma = sep.ent.is_none() && s.text[sep.start..sep.end] == *",";
-            let mut k2;
+            let mut prev;
             if sep.flags & F_COORD != 0 && sep.ent.is_none() {
                 if j < 2 {
                     break;
                 }
-                k2 = j - 2;
-                if s.text[s.items[k2].start..s.items[k2].end] == *"," && k2 > 0 {
-                    k2 -= 1;
+                prev = j - 2;
+                if s.text[s.items[prev].start..s.items[prev].end] == *"," && prev > 0 {
+                    prev -= 1;
                 }
             } else if is_comma && seen_and && j >= 2 {
-                k2 = j - 2;
+                prev = j - 2;
             } else {
                 break;
             }
-            let Some(e) = s.items[k2].ent else { break };
-            if !self.allowed(k, e) || (!relaxed && !self.opens_subject(s, k2)) {
+            let Some(e) = s.items[prev].ent else { break };
+            if !self.allowed(k, e) || (!relaxed && !self.opens_subject(s, prev)) {
                 break;
             }
             if sep.flags & F_COORD != 0 {
                 seen_and = true;
             }
-            members.push(Member::Ent(e, k2));
-            cur = k2;
+            members.push(Member::Ent(e, prev));
+            cur = prev;
             if members.len() > 16 {
                 break;
             }
@@ -669,7 +681,7 @@ impl<'a> Extractor<'a> {
 
     /// "The Economic Community of West African States (ECOWAS) imposed ...": at the
     /// closing parenthesis `q`, an argument entity alone in parentheses is the subject.
-    fn parenthesised_subject(&self, s: &Sent, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+    fn parenthesised_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
         let e = s.items.get(q.checked_sub(1)?)?.ent?;
         let open = q.checked_sub(2)?;
         if !self.allowed(k, e) || s.text[s.items[open].start..s.items[open].end] != *"(" {
@@ -684,7 +696,7 @@ impl<'a> Extractor<'a> {
     /// General Abdel Fattah al-Burhan, had met ..." (a name of at most four title words
     /// closing an apposition to a common noun). Cues inside the apposition are not
     /// part of the trigger's auxiliary chain.
-    fn apposition_subject(&self, s: &Sent, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+    fn apposition_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
         let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
         let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
         if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(|j| s.items[j].punct && matches!(text(j), ";" | ":")) {
@@ -716,7 +728,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// The subject of a trigger at `p`: (group, chain start, governing-window end).
-    fn subject(&self, s: &Sent, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
+    fn subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
         let mut q = p;
         let mut skipped = 0usize;
         while q > 0 {
@@ -737,13 +749,13 @@ impl<'a> Extractor<'a> {
                 if !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
                     // "flew to Rome to meet": a prepositional object, not the subject.
                     skipped += 1;
-                    if skipped > self.c.settings.max_subject_skip {
+                    if skipped > self.rules.settings.max_subject_skip {
                         return None;
                     }
                     continue;
                 }
                 // An infinitival subject ("urged X and Y to meet") may follow a verb.
-                let to = self.c.vocab.get("to").copied().unwrap_or(NO_WORD);
+                let to = self.rules.vocab.get("to").copied().unwrap_or(NO_WORD);
                 let relaxed = p > 0 && s.items[p - 1].id == to && s.items[p - 1].ent.is_none();
                 let g = self.group_left_opt(s, k, q, relaxed);
                 let first = g.members.first().map(|m| m.pos()).unwrap_or(q);
@@ -806,7 +818,7 @@ impl<'a> Extractor<'a> {
                 if s.items[cs].flags & F_PRON_PER != 0 {
                     return Some((Group { members: vec![Member::Pron(cs)], separate: false, end: cs + 1 }, q + 1, cs));
                 }
-                let (m, _) = self.np_single(s, k, cs, 4)?;
+                let (m, _) = self.noun_phrase_member(s, k, cs, 4)?;
                 if m.pos() >= q {
                     return None;
                 }
@@ -819,7 +831,7 @@ impl<'a> Extractor<'a> {
                 return None;
             }
             skipped += 1;
-            if skipped > self.c.settings.max_subject_skip {
+            if skipped > self.rules.settings.max_subject_skip {
                 return None;
             }
         }
@@ -829,7 +841,7 @@ impl<'a> Extractor<'a> {
     /// The speaker of a quotation holding `q` (a first-person pronoun) and the trigger
     /// at `p`: the argument entity next to a speech verb right after the closing quote
     /// ("...," Blinken told reporters; "...," said Blinken).
-    fn quote_speaker(&self, s: &Sent, k: &KindRule, q: usize, p: usize) -> Option<Member> {
+    fn quote_speaker(&self, s: &Sentence, k: &KindRule, q: usize, p: usize) -> Option<Member> {
         let is_quote = |i: usize| {
             let it = &s.items[i];
             it.ent.is_none() && matches!(&s.text[it.start..it.end], "\"" | "“" | "”")
@@ -865,21 +877,21 @@ impl<'a> Extractor<'a> {
 
     fn resolve_pronoun(
         &self,
-        s: &Sent,
+        s: &Sentence,
         q: usize,
         sent_pers: &[Vec<usize>],
         si: usize,
         exclude: &[usize],
     ) -> Option<usize> {
-        let ok = |e: usize| !exclude.contains(&self.entities[e].entity);
+        let ok = |e: usize| !exclude.contains(&self.entities[e].entity_id);
         for it in &s.items[..q.min(s.items.len())] {
             if let Some(e) = it.ent {
-                if self.entities[e].kind == EntityKind::Person && ok(e) {
+                if self.entities[e].label == EntityKind::Person && ok(e) {
                     return Some(e);
                 }
             }
         }
-        let look = self.c.settings.pronoun_lookback;
+        let look = self.rules.settings.pronoun_lookback;
         for back in 1..=look {
             if back > si {
                 break;
@@ -901,9 +913,9 @@ impl<'a> Extractor<'a> {
     #[allow(clippy::too_many_arguments)]
     fn emit(
         &self,
-        s: &Sent,
+        s: &Sentence,
         k: &KindRule,
-        st: &MState,
+        st: &MatchState,
         nominal: bool,
         chain: usize,
         gov: usize,
@@ -913,7 +925,7 @@ impl<'a> Extractor<'a> {
         made: &mut usize,
         out: &mut Vec<Relation>,
     ) {
-        let c = self.c;
+        let c = self.rules;
         let n = s.items.len();
         let class: Vec<usize> = st.class.iter().copied().filter(|&i| i < n).collect();
         let lex_lo = st.lex.iter().copied().min().unwrap_or(0);
@@ -958,7 +970,7 @@ impl<'a> Extractor<'a> {
                 .find(|m| self.any_cue(s, &m.cues, chain.min(thi), thi) || self.any_cue(s, &m.governing, gs, gov));
             (neg, m)
         };
-        let modality = match m_name(modality) {
+        let modality = match modality_name(modality) {
             Some(m) => m,
             None if neg => c.settings.negated_modality.clone(),
             None => c.settings.default_modality.clone(),
@@ -992,7 +1004,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .flat_map(|g| g.members.iter())
             .filter_map(|m| match m {
-                Member::Ent(e, _) => Some(self.entities[*e].entity),
+                Member::Ent(e, _) => Some(self.entities[*e].entity_id),
                 Member::Pron(_) => None,
             })
             .collect();
@@ -1005,11 +1017,14 @@ impl<'a> Extractor<'a> {
         for (a, b) in pairs {
             let Some(aa) = self.argument(s, a, sent_pers, si, &named) else { continue };
             let Some(bb) = self.argument(s, b, sent_pers, si, &named) else { continue };
-            if aa.entity == bb.entity {
+            if aa.entity_id == bb.entity_id {
                 continue;
             }
-            let key =
-                if k.symmetric { (aa.entity.min(bb.entity), aa.entity.max(bb.entity)) } else { (aa.entity, bb.entity) };
+            let key = if k.symmetric {
+                (aa.entity_id.min(bb.entity_id), aa.entity_id.max(bb.entity_id))
+            } else {
+                (aa.entity_id, bb.entity_id)
+            };
             let kid = c.kinds.iter().position(|kk| kk.kind == k.kind).unwrap_or(0);
             if !seen.insert((kid, key.0, key.1)) {
                 continue;
@@ -1031,16 +1046,23 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn argument(&self, s: &Sent, m: Member, sent_pers: &[Vec<usize>], si: usize, named: &[usize]) -> Option<Argument> {
+    fn argument(
+        &self,
+        s: &Sentence,
+        m: Member,
+        sent_pers: &[Vec<usize>],
+        si: usize,
+        named: &[usize],
+    ) -> Option<Argument> {
         match m {
             Member::Ent(e, _) => {
                 let en = &self.entities[e];
                 Some(Argument {
                     text: self.text[en.start..en.end].to_string(),
-                    label: en.kind.clone(),
+                    label: en.label.clone(),
                     start: en.start,
                     end: en.end,
-                    entity: en.entity,
+                    entity_id: en.entity_id,
                 })
             }
             Member::Pron(q) => {
@@ -1048,16 +1070,16 @@ impl<'a> Extractor<'a> {
                 let it = &s.items[q];
                 Some(Argument {
                     text: self.text[it.start..it.end].to_string(),
-                    label: self.entities[e].kind.clone(),
+                    label: self.entities[e].label.clone(),
                     start: it.start,
                     end: it.end,
-                    entity: self.entities[e].entity,
+                    entity_id: self.entities[e].entity_id,
                 })
             }
         }
     }
 
-    fn location(&self, s: &Sent, cs: usize, ce: usize, after: usize, args: &[usize]) -> Option<TextSpan> {
+    fn location(&self, s: &Sentence, cs: usize, ce: usize, after: usize, args: &[usize]) -> Option<TextSpan> {
         let find = |a: usize, b: usize| -> Option<TextSpan> {
             for i in a..b {
                 if s.items[i].flags & F_LOCPREP == 0 || s.items[i].ent.is_some() {
@@ -1069,7 +1091,7 @@ impl<'a> Extractor<'a> {
                 }
                 if j < b {
                     if let Some(e) = s.items[j].ent {
-                        if self.entities[e].kind == EntityKind::Location && !args.contains(&e) {
+                        if self.entities[e].label == EntityKind::Location && !args.contains(&e) {
                             let en = &self.entities[e];
                             return Some(self.span(en.start, en.end));
                         }
@@ -1083,15 +1105,15 @@ impl<'a> Extractor<'a> {
     }
 }
 
-fn m_name(m: Option<&ModalityCat>) -> Option<String> {
+fn modality_name(m: Option<&ModalityCat>) -> Option<String> {
     m.map(|m| m.name.clone())
 }
 
-fn st_nominal(st: &MState) -> bool {
+fn has_nominal_match(st: &MatchState) -> bool {
     st.class.contains(&usize::MAX)
 }
 
-fn set_role(st: &mut MState, role: Role, g: Group) {
+fn set_role(st: &mut MatchState, role: Role, g: Group) {
     match role {
         Role::X => st.x = Some(g),
         Role::Y => st.y = Some(g),
@@ -1099,7 +1121,7 @@ fn set_role(st: &mut MState, role: Role, g: Group) {
     }
 }
 
-fn clear_role(st: &mut MState, role: Role) {
+fn clear_role(st: &mut MatchState, role: Role) {
     match role {
         Role::X => st.x = None,
         Role::Y => st.y = None,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::document::{Entity, Relation};
 use crate::error::Error;
+use crate::text::Segmented;
 
 /// A compiled set of relation rules. Cheap to clone (shared), `Send + Sync`.
 ///
@@ -91,13 +92,20 @@ impl RuleSet {
     /// Never panics: entities with offsets outside `text` or not on char
     /// boundaries, and entities overlapping an earlier one, are ignored.
     pub fn extract(&self, text: &str, entities: &[Entity]) -> Vec<Relation> {
-        if text.is_empty() || entities.len() < 2 {
-            // A relation needs two named participants (a pronoun needs a named antecedent too).
-            if entities.is_empty() {
-                return Vec::new();
-            }
+        if entities.is_empty() {
+            // A relation needs a named participant (a pronoun needs a named antecedent too).
+            return Vec::new();
         }
-        matcher::Extractor { c: &self.inner, text, entities }.run()
+        self.extract_segmented(text, &Segmented::new(text), entities)
+    }
+
+    /// [`RuleSet::extract`] on a text already segmented (`segments` must be
+    /// `Segmented::new(text)`, as the pipeline's encoding holds it).
+    pub(crate) fn extract_segmented(&self, text: &str, segments: &Segmented, entities: &[Entity]) -> Vec<Relation> {
+        if entities.is_empty() {
+            return Vec::new();
+        }
+        matcher::Matcher { rules: &self.inner, text, segments, entities }.run()
     }
 }
 

@@ -41,7 +41,7 @@ pub fn example_bin(name: &str) -> PathBuf {
     exe.parent().unwrap().parent().unwrap().join("examples").join(name)
 }
 
-use newsie::{Entity, EntityKind};
+use newsie::{Entity, EntityKind, Mention};
 
 /// Builds entities by finding each `(text, label)` in `text`, in order, after the previous one.
 pub fn ents(text: &str, list: &[(&str, &str)]) -> Vec<Entity> {
@@ -52,11 +52,10 @@ pub fn ents(text: &str, list: &[(&str, &str)]) -> Vec<Entity> {
             Some(p) => from + p,
             None => panic!("entity {t:?} not found after byte {from} in {text:?}"),
         };
-        out.push(span_entity(text, start, start + t.len(), l));
+        out.push(span_mention(text, start, start + t.len(), l));
         from = start + t.len();
     }
-    newsie::link::link_entities(text, &mut out);
-    out
+    newsie::link::link(out)
 }
 
 /// Gazetteer entities: every occurrence (whole words, non-overlapping, longest first) of the names.
@@ -75,21 +74,18 @@ pub fn gazetteer(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
         }
     }
     spans.sort();
-    let mut out: Vec<Entity> = spans.into_iter().map(|(start, end, l)| span_entity(text, start, end, l)).collect();
-    newsie::link::link_entities(text, &mut out);
-    out
+    newsie::link::link(spans.into_iter().map(|(start, end, l)| span_mention(text, start, end, l)).collect())
 }
 
-/// A hand-built entity for `text[start..end]` with label `label` (score 1, entity id 0).
-pub fn span_entity(text: &str, start: usize, end: usize, label: &str) -> Entity {
-    Entity {
+/// A hand-built mention of `text[start..end]` with label `label` (score 1).
+pub fn span_mention(text: &str, start: usize, end: usize, label: &str) -> Mention {
+    Mention {
         text: text[start..end].to_string(),
-        kind: EntityKind::from_label(label),
+        label: EntityKind::from_label(label),
         start,
         end,
         char_start: text[..start].chars().count(),
         char_end: text[..end].chars().count(),
         score: 1.0,
-        entity: 0,
     }
 }

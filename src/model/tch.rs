@@ -48,12 +48,12 @@ mod imp {
     pub(crate) fn load(files: &ModelFiles, threads: Option<usize>) -> Result<Box<dyn Backend>> {
         let cfg = &files.config;
         let cfg_path = files.dir.join("config.json");
-        if files.arch != Architecture::Bert {
+        if files.config.arch() != Architecture::Bert {
             return Err(Error::invalid_model(
                 &cfg_path,
                 format!(
                     "the rust-bert backend runs BERT token classifiers; this model is {:?} (use the candle backend)",
-                    files.arch
+                    files.config.arch()
                 ),
             ));
         }

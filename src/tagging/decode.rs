@@ -1,15 +1,16 @@
 //! From per-token label probabilities to entity spans.
 //!
-//! Tokens are grouped into CoNLL-like words ([`crate::text::words`]); each word
-//! gets one label by the chosen [`Aggregation`]; the word tags are grouped into
-//! spans by [`crate::labels::spans`], which also repairs invalid sequences.
+//! Tokens are grouped into the sentence's words ([`crate::text::Segmented`]);
+//! each word gets one label by the chosen [`Aggregation`] and [`Decoding`]; the
+//! word tags are grouped into spans by [`super::spans`], which also repairs
+//! invalid sequences.
 
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
-use crate::document::{CharIndex, Entity, EntityKind};
-use crate::labels::{self, LabelSet};
-use crate::text;
+use super::labels::{self, LabelSet};
+use crate::document::{EntityKind, Mention};
+use crate::text::CharIndex;
 
 /// How sub-word predictions become one prediction per word (as in the Hugging
 /// Face pipeline's `aggregation_strategy`).
@@ -64,85 +65,100 @@ impl std::str::FromStr for Decoding {
     }
 }
 
-/// Decodes the entities of one sentence.
-#[allow(clippy::too_many_arguments)] // crate-internal; every argument is a distinct input
-///
-/// `offsets[i]` is token `i`'s byte range in `text`, `probs` holds
-/// `offsets.len() × labels.len()` probabilities, tokens in text order.
-pub(crate) fn sentence_entities(
-    text: &str,
-    sentence: Range<usize>,
-    offsets: &[(usize, usize)],
-    probs: &[f32],
-    labels: &LabelSet,
-    aggregation: Aggregation,
-    decoding: Decoding,
-    chars: &CharIndex,
-    out: &mut Vec<Entity>,
-) {
-    let n_labels = labels.len();
-    let words = text::words(text, sentence);
-    if words.is_empty() {
-        return;
-    }
-    // Per word: a label distribution, by the aggregation strategy.
-    let outside_label = (0..n_labels).find(|&i| labels.tag(i).position == labels::Position::Outside).unwrap_or(0);
-    let mut word_probs: Vec<f32> = vec![0f32; words.len() * n_labels];
-    let mut t = 0usize;
-    for (wi, w) in words.iter().enumerate() {
-        // Skip tokens that end before this word (or have empty offsets).
-        while t < offsets.len() && (offsets[t].1 <= w.start || offsets[t].0 == offsets[t].1) && offsets[t].0 < w.end {
-            t += 1;
+/// Turns one sentence's sub-word label probabilities into entity mentions:
+/// the labelling settings of an extractor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decoder<'a> {
+    /// The model's classes.
+    pub labels: &'a LabelSet,
+    /// How sub-word predictions become word predictions.
+    pub aggregation: Aggregation,
+    /// How word labels are chosen.
+    pub decoding: Decoding,
+}
+
+/// One sentence as the decoder reads it: its words and its tokens with their
+/// label probabilities. All offsets are byte offsets into the same text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TaggedSentence<'a> {
+    /// The sentence's words, in order ([`crate::text::Segmented`]).
+    pub words: &'a [Range<usize>],
+    /// Each token's byte range, in order.
+    pub offsets: &'a [(usize, usize)],
+    /// `offsets.len() × labels` probabilities, row per token.
+    pub probs: &'a [f32],
+}
+
+impl Decoder<'_> {
+    /// Appends the mentions of one sentence of `text` to `out`: a label per
+    /// word, spans of words, text sliced from `text`.
+    pub(crate) fn sentence(&self, text: &str, sentence: TaggedSentence<'_>, chars: &CharIndex, out: &mut Vec<Mention>) {
+        let TaggedSentence { words, offsets, probs } = sentence;
+        let (labels, aggregation, decoding) = (self.labels, self.aggregation, self.decoding);
+        let n_labels = labels.len();
+        if words.is_empty() {
+            return;
         }
-        let first = t;
-        while t < offsets.len() && offsets[t].0 < w.end {
-            t += 1;
-        }
-        let dst = &mut word_probs[wi * n_labels..(wi + 1) * n_labels];
-        if first == t {
-            dst[outside_label] = 1.0; // no token (e.g. only characters the tokenizer drops)
-            continue;
-        }
-        let row = |i: usize| &probs[i * n_labels..(i + 1) * n_labels];
-        match aggregation {
-            Aggregation::First => dst.copy_from_slice(row(first)),
-            Aggregation::Max => {
-                let best = (first..t).max_by(|&a, &b| argmax(row(a)).1.total_cmp(&argmax(row(b)).1)).unwrap_or(first);
-                dst.copy_from_slice(row(best));
+        // Per word: a label distribution, by the aggregation strategy.
+        let outside_label = (0..n_labels).find(|&i| labels.tag(i).position == labels::Position::Outside).unwrap_or(0);
+        let mut word_probs: Vec<f32> = vec![0f32; words.len() * n_labels];
+        let mut t = 0usize;
+        for (wi, w) in words.iter().enumerate() {
+            // Skip tokens that end before this word (or have empty offsets).
+            while t < offsets.len() && (offsets[t].1 <= w.start || offsets[t].0 == offsets[t].1) && offsets[t].0 < w.end
+            {
+                t += 1;
             }
-            Aggregation::Average => {
-                for i in first..t {
-                    for (a, p) in dst.iter_mut().zip(row(i)) {
-                        *a += p;
-                    }
+            let first = t;
+            while t < offsets.len() && offsets[t].0 < w.end {
+                t += 1;
+            }
+            let dst = &mut word_probs[wi * n_labels..(wi + 1) * n_labels];
+            if first == t {
+                dst[outside_label] = 1.0; // no token (e.g. only characters the tokenizer drops)
+                continue;
+            }
+            let row = |i: usize| &probs[i * n_labels..(i + 1) * n_labels];
+            match aggregation {
+                Aggregation::First => dst.copy_from_slice(row(first)),
+                Aggregation::Max => {
+                    let best =
+                        (first..t).max_by(|&a, &b| argmax(row(a)).1.total_cmp(&argmax(row(b)).1)).unwrap_or(first);
+                    dst.copy_from_slice(row(best));
                 }
-                let n = (t - first) as f32;
-                dst.iter_mut().for_each(|a| *a /= n);
+                Aggregation::Average => {
+                    for i in first..t {
+                        for (a, p) in dst.iter_mut().zip(row(i)) {
+                            *a += p;
+                        }
+                    }
+                    let n = (t - first) as f32;
+                    dst.iter_mut().for_each(|a| *a /= n);
+                }
             }
         }
-    }
-    let chosen: Vec<usize> = if decoding == Decoding::Constrained {
-        viterbi(&word_probs, labels)
-    } else {
-        word_probs.chunks(n_labels).map(|r| argmax(r).0).collect()
-    };
-    let word_labels: Vec<(usize, f32)> =
-        chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
-    let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
-    for (s, e, kind) in labels::spans(tags) {
-        let (start, end) = (words[s].start, words[e - 1].end);
-        let (start, end) = if kind == EntityKind::Misc { (start, end) } else { trim_compound(text, start, end) };
-        let score = word_labels[s..e].iter().map(|(_, p)| p).sum::<f32>() / (e - s) as f32;
-        out.push(Entity {
-            text: text[start..end].to_string(),
-            kind,
-            start,
-            end,
-            char_start: chars.char_of(start),
-            char_end: chars.char_of(end),
-            score,
-            entity: 0,
-        });
+        let chosen: Vec<usize> = if decoding == Decoding::Constrained {
+            viterbi(&word_probs, labels)
+        } else {
+            word_probs.chunks(n_labels).map(|r| argmax(r).0).collect()
+        };
+        let word_labels: Vec<(usize, f32)> =
+            chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
+        let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
+        for (s, e, label) in labels::spans(tags) {
+            let (start, end) = (words[s].start, words[e - 1].end);
+            let (start, end) = if label == EntityKind::Misc { (start, end) } else { trim_compound(text, start, end) };
+            let score = word_labels[s..e].iter().map(|(_, p)| p).sum::<f32>() / (e - s) as f32;
+            out.push(Mention {
+                text: text[start..end].to_string(),
+                label,
+                start,
+                end,
+                char_start: chars.char_of(start),
+                char_end: chars.char_of(end),
+                score,
+            });
+        }
     }
 }
 
@@ -283,21 +299,6 @@ fn argmax(row: &[f32]) -> (usize, f32) {
     best
 }
 
-/// In-place softmax of each `n`-wide row.
-pub(crate) fn softmax_rows(data: &mut [f32], n: usize) {
-    for row in data.chunks_mut(n) {
-        let m = row.iter().copied().fold(f32::MIN, f32::max);
-        let mut sum = 0.0;
-        for x in row.iter_mut() {
-            *x = (*x - m).exp();
-            sum += *x;
-        }
-        if sum > 0.0 && sum.is_finite() {
-            row.iter_mut().for_each(|x| *x /= sum);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +315,22 @@ mod tests {
         v
     }
 
+    /// Decodes `text` as one sentence with the given token offsets and probabilities.
+    fn decode(
+        text: &str,
+        offs: &[(usize, usize)],
+        probs: &[f32],
+        ls: &LabelSet,
+        agg: Aggregation,
+        dec: Decoding,
+    ) -> Vec<Mention> {
+        let words = crate::text::words(text, 0..text.len());
+        let decoder = Decoder { labels: ls, aggregation: agg, decoding: dec };
+        let mut out = Vec::new();
+        decoder.sentence(text, TaggedSentence { words: &words, offsets: offs, probs }, &CharIndex::new(text), &mut out);
+        out
+    }
+
     #[test]
     fn aggregates_sub_words() {
         // "Garcia-Margallo in Rome": tokens garcia - mar ##gall ##o in rome
@@ -323,27 +340,14 @@ mod tests {
         for (l, p) in [(1, 0.9), (0, 0.6), (2, 0.8), (2, 0.7), (2, 0.9), (0, 0.99), (3, 0.95)] {
             probs.extend(one_hot(l, p));
         }
-        let ci = CharIndex::new(text);
         for agg in [Aggregation::First, Aggregation::Average, Aggregation::Max] {
-            let mut out = Vec::new();
-            sentence_entities(text, 0..text.len(), &offs, &probs, &labels(), agg, Decoding::Greedy, &ci, &mut out);
-            let got: Vec<(&str, &str)> = out.iter().map(|e| (e.text.as_str(), e.kind.as_str())).collect();
+            let out = decode(text, &offs, &probs, &labels(), agg, Decoding::Greedy);
+            let got: Vec<(&str, &str)> = out.iter().map(|e| (e.text.as_str(), e.label.as_str())).collect();
             assert_eq!(got, vec![("Garcia-Margallo", "PER"), ("Rome", "LOC")], "{agg:?}");
             assert_eq!(&text[out[0].start..out[0].end], out[0].text);
         }
         // Score is the mean of word scores: with `first`, (0.9 + 0.95)/2 over two entities of one word each.
-        let mut out = Vec::new();
-        sentence_entities(
-            text,
-            0..text.len(),
-            &offs,
-            &probs,
-            &labels(),
-            Aggregation::First,
-            Decoding::Greedy,
-            &ci,
-            &mut out,
-        );
+        let out = decode(text, &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy);
         assert!((out[0].score - 0.9).abs() < 1e-6 && (out[1].score - 0.95).abs() < 1e-6);
     }
 
@@ -354,18 +358,7 @@ mod tests {
         let mut probs = one_hot(1, 0.8);
         probs.extend(one_hot(2, 0.8));
         probs.extend(one_hot(2, 0.8));
-        let mut out = Vec::new();
-        sentence_entities(
-            text,
-            0..text.len(),
-            &offs,
-            &probs,
-            &labels(),
-            Aggregation::First,
-            Decoding::Greedy,
-            &CharIndex::new(text),
-            &mut out,
-        );
+        let out = decode(text, &offs, &probs, &labels(), Aggregation::First, Decoding::Greedy);
         assert_eq!(out.len(), 1);
         assert!((out[0].score - 0.8).abs() < 1e-6);
     }
@@ -383,20 +376,8 @@ mod tests {
         assert!(viterbi(&[], &ls).is_empty());
         let text = "Garcia Margallo";
         let offs = [(0, 6), (7, 15)];
-        let ci = CharIndex::new(text);
-        let (mut greedy, mut viterbi_out) = (Vec::new(), Vec::new());
-        sentence_entities(text, 0..15, &offs, &probs, &ls, Aggregation::First, Decoding::Greedy, &ci, &mut greedy);
-        sentence_entities(
-            text,
-            0..15,
-            &offs,
-            &probs,
-            &ls,
-            Aggregation::First,
-            Decoding::Constrained,
-            &ci,
-            &mut viterbi_out,
-        );
+        let greedy = decode(text, &offs, &probs, &ls, Aggregation::First, Decoding::Greedy);
+        let viterbi_out = decode(text, &offs, &probs, &ls, Aggregation::First, Decoding::Constrained);
         assert_eq!(greedy.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Margallo"]);
         assert_eq!(viterbi_out.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Garcia Margallo"]);
     }
@@ -416,13 +397,5 @@ mod tests {
         for name in ["Ban Ki-moon", "Garcia-Margallo", "Al-Qaeda", "Kim Jong-un", "Bashar al-Assad", "-led", "pro-"] {
             assert_eq!(cut(name), name);
         }
-    }
-
-    #[test]
-    fn softmax_is_normalised() {
-        let mut v = vec![1.0, 2.0, 3.0, 1000.0, 0.0, -1000.0];
-        softmax_rows(&mut v, 3);
-        assert!((v[0..3].iter().sum::<f32>() - 1.0).abs() < 1e-6);
-        assert!((v[3] - 1.0).abs() < 1e-6);
     }
 }

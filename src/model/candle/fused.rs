@@ -1,0 +1,241 @@
+//! The fused CPU forward pass: the same computation as the candle op graph in
+//! `encoder.rs`, on the same weight tensors, written as a few kernels.
+//!
+//! Why: on news sentences (about 20 tokens) the op graph spends a third of its
+//! time outside matrix products: every op allocates and zero-fills its output,
+//! bias and residual adds are extra passes over memory, and each op is split
+//! across threads and joined again. Here
+//! - padding rows are never computed: the real tokens of all rows are packed
+//!   into one `tokens × hidden` matrix (ragged batching);
+//! - bias and residual adds are folded into the matrix products (the output is
+//!   pre-filled and the product accumulated onto it);
+//! - buffers are reused per thread, so the hot loop does not allocate;
+//! - attention, softmax and layer norm are plain loops compiled for the CPU's
+//!   SIMD width by `pulp`'s run-time dispatch;
+//! - a batch runs on the calling thread, and matrix products share their work
+//!   with idle threads of the current rayon pool (so the extractor can run
+//!   several batches at once without threads waiting on each other).
+//!
+//! Matrix products go through `gemm.rs` (the one checked `unsafe` call);
+//! attention, layer norm and GELU are in `kernels/`.
+
+use super::gemm::{matmul, Rhs};
+use super::kernels::{attention, gelu_parallel, layer_norm_rows};
+use super::weights::Weights;
+
+/// The weights the fused path reads: borrowed slices of the model's tensors.
+pub(crate) type WeightSlices<'a> = Weights<&'a [f32]>;
+
+/// The activation between the two feed-forward products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Activation {
+    GeluErf,
+    GeluTanh,
+    Relu,
+}
+
+/// Shapes and settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dims {
+    pub hidden: usize,
+    pub intermediate: usize,
+    pub heads: usize,
+    pub labels: usize,
+    pub eps: f32,
+    pub act: Activation,
+}
+
+/// One sequence of the packed batch.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// First packed token row.
+    pub offset: usize,
+    /// Token rows of this sequence.
+    pub len: usize,
+    /// Key mask for the sequence when it is not a plain prefix of real tokens
+    /// (1 = attend); `None` when every packed token is real.
+    pub key_mask: Option<Vec<bool>>,
+}
+
+/// What the fused forward reads: packed tokens and their sequences.
+pub(crate) struct Packed<'a> {
+    pub ids: &'a [u32],
+    pub positions: &'a [u32],
+    pub type_ids: &'a [u32],
+    pub rows: &'a [Row],
+}
+
+/// Working buffers of one forward call.
+#[derive(Default)]
+struct Scratch {
+    x: Vec<f32>,
+    qkv: Vec<f32>,
+    ctx: Vec<f32>,
+    ff: Vec<f32>,
+}
+
+/// Buffers kept between forward calls, one set per call running at the same
+/// time; owned by the model, so they are freed with it.
+#[derive(Default)]
+pub(crate) struct ScratchPool(std::sync::Mutex<Vec<Scratch>>);
+
+impl std::fmt::Debug for ScratchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScratchPool")
+    }
+}
+
+impl ScratchPool {
+    fn take(&self) -> Scratch {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default()
+    }
+
+    fn put(&self, s: Scratch) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+    }
+}
+
+/// Errors of the fused path are internal invariant breaks or bad ids; they
+/// become [`crate::Error::Inference`] / [`crate::Error::Config`] upstream.
+pub(crate) type FusedResult<T> = std::result::Result<T, String>;
+
+/// Runs the model on packed tokens; returns `tokens × labels` logits.
+pub(crate) fn forward(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, pool: &ScratchPool) -> FusedResult<Vec<f32>> {
+    let mut s = pool.take();
+    let out = forward_with(w, d, p, &mut s);
+    pool.put(s);
+    out
+}
+
+fn forward_with(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> FusedResult<Vec<f32>> {
+    let (h, f) = (d.hidden, d.intermediate);
+    let t = p.ids.len();
+    if p.positions.len() != t || p.type_ids.len() != t {
+        return Err("packed ids, positions and type ids differ in length".into());
+    }
+    if d.heads == 0 || h % d.heads != 0 {
+        return Err(format!("hidden size {h} is not a multiple of {} heads", d.heads));
+    }
+    let mut next = 0;
+    for r in p.rows {
+        if r.offset != next || r.key_mask.as_ref().is_some_and(|m| m.len() != r.len) {
+            return Err("packed rows must follow each other".into());
+        }
+        next += r.len;
+    }
+    if next != t {
+        return Err("packed rows do not cover the tokens".into());
+    }
+    resize(&mut s.x, t * h);
+    resize(&mut s.qkv, t * 3 * h);
+    resize(&mut s.ctx, t * h);
+    resize(&mut s.ff, t * f);
+    // Exactly this batch's part of each buffer (they keep the largest size seen).
+    let x = &mut s.x[..t * h];
+    let qkv = &mut s.qkv[..t * 3 * h];
+    let ctx = &mut s.ctx[..t * h];
+    let ff = &mut s.ff[..t * f];
+
+    embed(w, d, p, x)?;
+    layer_norm_rows(x, h, w.emb_norm, d.eps)?;
+    for l in &w.layers {
+        // qkv = x · Wqkv + b
+        fill_bias(qkv, t, 3 * h, l.qkv_b)?;
+        matmul(t, 3 * h, h, x, h, Rhs::Panels(l.qkv_w), qkv, 3 * h, l.qkv_b.is_some())?;
+        attention(qkv, ctx, p.rows, h, d.heads);
+        // x = LN(x + ctx · Wo + bo), accumulated in place on x.
+        add_bias(x, h, l.out_b)?;
+        matmul(t, h, h, ctx, h, Rhs::Panels(l.out_w), x, h, true)?;
+        layer_norm_rows(x, h, l.norm1, d.eps)?;
+        // x = LN(x + act(x · W1 + b1) · W2 + b2)
+        fill_bias(ff, t, f, l.ff_in_b)?;
+        matmul(t, f, h, x, h, Rhs::Panels(l.ff_in_w), ff, f, l.ff_in_b.is_some())?;
+        activate(ff, d.act);
+        add_bias(x, h, l.ff_out_b)?;
+        matmul(t, h, f, ff, f, Rhs::Panels(l.ff_out_w), x, h, true)?;
+        layer_norm_rows(x, h, l.norm2, d.eps)?;
+    }
+    let mut logits = vec![0f32; t * d.labels];
+    fill_bias(&mut logits, t, d.labels, w.classifier_b)?;
+    matmul(t, d.labels, h, x, h, Rhs::Transposed(w.classifier_w), &mut logits, d.labels, w.classifier_b.is_some())?;
+    Ok(logits)
+}
+
+pub(crate) fn resize(v: &mut Vec<f32>, n: usize) {
+    if v.len() < n {
+        v.resize(n, 0.0);
+    }
+}
+
+fn embed(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, x: &mut [f32]) -> FusedResult<()> {
+    let h = d.hidden;
+    let row = |table: &[f32], i: u32, what: &str| -> FusedResult<std::ops::Range<usize>> {
+        let start = i as usize * h;
+        if start + h > table.len() {
+            return Err(format!("{what} {i} is outside the model's embedding table ({} rows)", table.len() / h));
+        }
+        Ok(start..start + h)
+    };
+    for (k, dst) in x.chunks_exact_mut(h).take(p.ids.len()).enumerate() {
+        let word = &w.word[row(w.word, p.ids[k], "token id")?];
+        let pos = &w.position[row(w.position, p.positions[k], "position")?];
+        for ((o, &a), &b) in dst.iter_mut().zip(word).zip(pos) {
+            *o = a + b;
+        }
+        if let Some(tt) = w.token_type {
+            let ty = &tt[row(tt, p.type_ids[k], "token type id")?];
+            for (o, &a) in dst.iter_mut().zip(ty) {
+                *o += a;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_len(what: &str, v: &[f32], n: usize) -> FusedResult<()> {
+    if v.len() != n {
+        return Err(format!("{what}: expected {n} values, found {}", v.len()));
+    }
+    Ok(())
+}
+
+/// Sets each of the first `rows` rows of `dst` (`cols` wide) to `bias`.
+fn fill_bias(dst: &mut [f32], rows: usize, cols: usize, bias: Option<&[f32]>) -> FusedResult<()> {
+    if let Some(b) = bias {
+        check_len("bias", b, cols)?;
+        for r in dst.chunks_exact_mut(cols).take(rows) {
+            r.copy_from_slice(b);
+        }
+    }
+    Ok(())
+}
+
+/// Adds `bias` to every row of `dst`.
+fn add_bias(dst: &mut [f32], cols: usize, bias: Option<&[f32]>) -> FusedResult<()> {
+    if let Some(b) = bias {
+        check_len("bias", b, cols)?;
+        for r in dst.chunks_exact_mut(cols) {
+            for (o, &v) in r.iter_mut().zip(b) {
+                *o += v;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn activate(x: &mut [f32], act: Activation) {
+    match act {
+        Activation::GeluErf => gelu_parallel(x),
+        Activation::GeluTanh => {
+            for v in x {
+                let u = *v;
+                *v = 0.5 * u * (1.0 + (0.797_884_6 * (u + 0.044_715 * u * u * u)).tanh());
+            }
+        }
+        Activation::Relu => {
+            for v in x {
+                *v = v.max(0.0);
+            }
+        }
+    }
+}

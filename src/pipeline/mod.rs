@@ -1,0 +1,276 @@
+//! Stage 2, the pipeline: the [`Extractor`] and its builder, and the steps
+//! that carry a text through the model.
+//!
+//! Per text: [`crate::text::Segmented`] (sentences and words, once) →
+//! `encode` (tokens, byte offsets, casing channel) → `windows` (whole
+//! sentences under the model's length; an over-long sentence cut into
+//! overlapping windows, each token predicted by the window where it sits most
+//! centrally) → `batch` (length-sorted, dynamically padded batches; logits of
+//! each window's core stitched back into document order as probabilities) →
+//! [`crate::tagging`] (mentions) → [`crate::link`] (entity ids) →
+//! [`crate::relations`].
+//!
+//! Invariant: the only state is the loaded model and settings; an
+//! [`Extractor`] is `Send + Sync` and every call is independent.
+
+mod batch;
+mod builder;
+mod encode;
+mod resolve;
+mod windows;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ndarray::Array3;
+use rayon::prelude::*;
+
+use self::batch::PaddedBatch;
+use self::encode::Encoder;
+use self::windows::{Window, WindowPlan};
+use crate::document::{Document, Entity, Mention};
+use crate::error::Result;
+use crate::model::Backend;
+use crate::relations::RuleSet;
+use crate::tagging::{Aggregation, Decoder, Decoding, LabelSet, TaggedSentence};
+use crate::text::CharIndex;
+
+pub use builder::ExtractorBuilder;
+pub use encode::EncodedText;
+
+/// Reads news text and returns its entities and relations.
+///
+/// `Send + Sync`: build one and share it across threads (an `Arc<Extractor>`).
+///
+/// ```no_run
+/// let extractor = newsie::Extractor::builder().build()?;
+/// let doc = extractor.extract("Kerry met Lavrov in Rome.")?;
+/// for e in &doc.entities {
+///     println!("{} {} {}..{}", e.text, e.label, e.start, e.end);
+/// }
+/// # Ok::<(), newsie::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Extractor {
+    backend: Arc<dyn Backend>,
+    encoder: Encoder,
+    labels: LabelSet,
+    aggregation: Aggregation,
+    decoding: Decoding,
+    batch_size: usize,
+    windows: WindowPlan,
+    pool: Option<Arc<rayon::ThreadPool>>,
+    rules: Option<RuleSet>,
+    model_dir: PathBuf,
+}
+
+impl Extractor {
+    /// A builder with default settings (the shipped model).
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder::default()
+    }
+
+    /// The shipped default model with default settings.
+    ///
+    /// # Errors
+    /// As [`ExtractorBuilder::build`].
+    pub fn new() -> Result<Extractor> {
+        Self::builder().build()
+    }
+
+    /// The model's label set.
+    pub fn labels(&self) -> &LabelSet {
+        &self.labels
+    }
+
+    /// The folder the model was loaded from.
+    pub fn model_dir(&self) -> &std::path::Path {
+        &self.model_dir
+    }
+
+    /// The inference engine's name.
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Entities and relations of one text. Any `&str` is accepted: empty text
+    /// gives an empty document; long texts are windowed, never truncated.
+    ///
+    /// # Errors
+    /// [`crate::Error::Tokenizer`] or [`crate::Error::Inference`] if the engine fails.
+    pub fn extract(&self, text: &str) -> Result<Document> {
+        Ok(self.extract_batch(&[text])?.pop().unwrap_or_default())
+    }
+
+    /// Entities and relations of many texts, in input order. Windows of all
+    /// texts are pooled, sorted by length and padded per batch, which is much
+    /// faster than calling [`Extractor::extract`] per text.
+    ///
+    /// # Errors
+    /// As [`Extractor::extract`].
+    pub fn extract_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Document>> {
+        self.in_pool(|| self.run(texts, self.rules.as_ref()))
+    }
+
+    /// Entities only (linked, no relations) for one text; what `extract` runs first.
+    ///
+    /// # Errors
+    /// As [`Extractor::extract`].
+    pub fn entities(&self, text: &str) -> Result<Vec<Entity>> {
+        let mut docs = self.in_pool(|| self.run(&[text], None))?;
+        Ok(docs.pop().map(|d| d.entities).unwrap_or_default())
+    }
+
+    /// Runs `f` on the extractor's own thread pool, if it has one.
+    fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+
+    /// The whole pipeline over `texts`; relations only with `rules`.
+    fn run<S: AsRef<str> + Sync>(&self, texts: &[S], rules: Option<&RuleSet>) -> Result<Vec<Document>> {
+        let docs: Vec<EncodedText> = texts.par_iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
+        let probs = self.probabilities(&docs)?;
+        Ok(texts
+            .par_iter()
+            .zip(&docs)
+            .zip(&probs)
+            .map(|((text, enc), probs)| {
+                let text = text.as_ref();
+                let entities = crate::link::link(self.decode(text, enc, probs));
+                let relations = match rules {
+                    Some(r) => r.extract_segmented(text, &enc.segments, &entities),
+                    None => Vec::new(),
+                };
+                Document { id: None, entities, relations }
+            })
+            .collect())
+    }
+
+    /// Stage 1 of 3: what the model sees for `text`: its sentences and words,
+    /// and tokens by sentence, with byte offsets and the casing channel (for
+    /// casing-aware models).
+    ///
+    /// # Errors
+    /// [`crate::Error::Tokenizer`] if the tokenizer fails.
+    pub fn encode(&self, text: &str) -> Result<EncodedText> {
+        self.encoder.encode(text)
+    }
+
+    /// Stage 2 of 3: label probabilities, `tokens × labels` row-major, for
+    /// each encoding. Windows of all encodings are pooled, sorted by length and
+    /// run in padded batches of `batch_size`. Runs on the calling thread's
+    /// rayon pool (see [`ExtractorBuilder::threads`] for the one `extract` uses).
+    ///
+    /// # Errors
+    /// [`crate::Error::Inference`] if the backend fails.
+    pub fn probabilities(&self, docs: &[EncodedText]) -> Result<Vec<Vec<f32>>> {
+        let mut windows = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            self.windows.windows(d, doc, &mut windows);
+        }
+        // Longest first: similar lengths share a batch, so padding stays small.
+        windows.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let n_labels = self.labels.len();
+        let mut probs: Vec<Vec<f32>> = docs.iter().map(|d| vec![0f32; d.ids.len() * n_labels]).collect();
+        // Batches run side by side on the pool's threads; each batch's matrix
+        // products also hand work to idle threads, so one batch alone still
+        // uses them all.
+        let batches: Vec<&[Window]> = windows.chunks(self.batch_size).collect();
+        let logits: Vec<Array3<f32>> =
+            batches.par_iter().map(|batch| self.run_batch(docs, batch)).collect::<Result<_>>()?;
+        for (batch, logits) in batches.iter().zip(&logits) {
+            batch::stitch(batch, logits, n_labels, &mut probs);
+        }
+        for p in &mut probs {
+            batch::softmax_rows(p, n_labels);
+        }
+        Ok(probs)
+    }
+
+    /// Pads one batch of windows and runs the model on it.
+    fn run_batch(&self, docs: &[EncodedText], batch: &[Window]) -> Result<Array3<f32>> {
+        let padded = PaddedBatch::new(docs, batch, self.encoder.special);
+        let logits = self.backend.forward(&padded.input())?;
+        padded.check_logits(&logits, self.labels.len())?;
+        Ok(logits)
+    }
+
+    /// Stage 3 of 3: entity mentions of `text` from its encoding and label
+    /// probabilities (as returned by [`Extractor::probabilities`]); linking
+    /// ([`crate::link::link`]) gives them entity ids. Decoding stops at the
+    /// first sentence the encoding and probabilities do not fit (an encoding of
+    /// another text, a short slice); it never panics.
+    pub fn decode(&self, text: &str, enc: &EncodedText, probs: &[f32]) -> Vec<Mention> {
+        let n_labels = self.labels.len();
+        let decoder = Decoder { labels: &self.labels, aggregation: self.aggregation, decoding: self.decoding };
+        let chars = CharIndex::new(text);
+        let mut mentions = Vec::new();
+        let in_text = |(s, e): (usize, usize)| s <= e && text.is_char_boundary(s) && text.is_char_boundary(e);
+        for (i, (bytes, toks)) in enc.segments.sentences().iter().zip(&enc.sentence_tokens).enumerate() {
+            let words = enc.segments.words_of(i);
+            let fits = toks.start <= toks.end
+                && toks.end <= enc.offsets.len()
+                && toks.end * n_labels <= probs.len()
+                && in_text((bytes.start, bytes.end))
+                && enc.offsets[toks.clone()].iter().all(|&(s, e)| s <= e && e <= text.len())
+                && words.iter().all(|w| in_text((w.start, w.end)));
+            if !fits {
+                break;
+            }
+            let sentence = TaggedSentence {
+                words,
+                offsets: &enc.offsets[toks.clone()],
+                probs: &probs[toks.start * n_labels..toks.end * n_labels],
+            };
+            decoder.sentence(text, sentence, &chars, &mut mentions);
+        }
+        mentions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extractor_is_send_sync() {
+        fn assert<T: Send + Sync>() {}
+        assert::<Extractor>();
+        assert::<ExtractorBuilder>();
+        assert::<Document>();
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    /// newsie's tokenisation and casing channel equal the reference's on the
+    /// parity fixture (ids, byte offsets, type ids).
+    #[test]
+    fn tokenization_matches_reference() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
+        let ex = Extractor::builder().model(dir.to_str().unwrap()).relations(false).build().unwrap();
+        let exp: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        for c in exp["cases"].as_array().unwrap() {
+            let text = c["text"].as_str().unwrap();
+            let t = ex.encode(text).unwrap();
+            let ids: Vec<u32> = c["ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+            let types: Vec<u32> =
+                c["type_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+            let offs: Vec<(usize, usize)> = c["offsets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p[0].as_u64().unwrap() as usize, p[1].as_u64().unwrap() as usize))
+                .collect();
+            assert_eq!(t.ids, ids[1..ids.len() - 1], "{text}");
+            assert_eq!(t.type_ids, types[1..types.len() - 1], "{text}");
+            assert_eq!(t.offsets, offs, "{text}");
+        }
+    }
+}

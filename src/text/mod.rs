@@ -1,0 +1,76 @@
+//! Stage 1, text: sentence boundaries, CoNLL-like words and the casing channel.
+//!
+//! In: the caller's `&str`. Out: byte ranges into it ([`Segmented`]: sentences
+//! and their words, computed once per text and read by tokenisation, decoding
+//! and relations) and the casing class of any token.
+//!
+//! Invariant: every range is a byte range into the caller's text and falls on
+//! char boundaries. Nothing here knows about models or labels.
+
+mod casing;
+mod chars;
+mod sentences;
+mod words;
+
+use std::ops::Range;
+
+pub use casing::{casing_class, CASING_CLASSES};
+pub(crate) use chars::CharIndex;
+pub use sentences::sentences;
+pub use words::words;
+
+/// A text cut into sentences and each sentence into CoNLL-like words, once.
+///
+/// Tokenisation reads the sentences, decoding reads the words (entities are
+/// whole words) and the relation matcher reads both, so all stages agree on
+/// the same segmentation.
+///
+/// ```
+/// use newsie::text::Segmented;
+/// let text = "Kerry met Lavrov. They talked.";
+/// let seg = Segmented::new(text);
+/// let firsts: Vec<&str> = seg.iter().map(|(_, words)| &text[words[0].clone()]).collect();
+/// assert_eq!(firsts, ["Kerry", "They"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Segmented {
+    sentences: Vec<Range<usize>>,
+    words: Vec<Range<usize>>,
+    /// Per sentence, its range of `words`.
+    sentence_words: Vec<Range<usize>>,
+}
+
+impl Segmented {
+    /// Segments `text` ([`sentences`], then [`words`] of each sentence).
+    pub fn new(text: &str) -> Segmented {
+        let sentences = sentences(text);
+        let mut words_all = Vec::new();
+        let mut sentence_words = Vec::with_capacity(sentences.len());
+        for s in &sentences {
+            let first = words_all.len();
+            words_all.extend(words(text, s.clone()));
+            sentence_words.push(first..words_all.len());
+        }
+        Segmented { sentences, words: words_all, sentence_words }
+    }
+
+    /// Sentence byte ranges, in text order.
+    pub fn sentences(&self) -> &[Range<usize>] {
+        &self.sentences
+    }
+
+    /// The words of sentence `i` (byte ranges); empty if there is no sentence `i`.
+    pub fn words_of(&self, i: usize) -> &[Range<usize>] {
+        self.sentence_words.get(i).and_then(|r| self.words.get(r.clone())).unwrap_or(&[])
+    }
+
+    /// Every word of the text, in order.
+    pub fn words(&self) -> &[Range<usize>] {
+        &self.words
+    }
+
+    /// Each sentence's byte range with its words.
+    pub fn iter(&self) -> impl Iterator<Item = (Range<usize>, &[Range<usize>])> + '_ {
+        self.sentences.iter().enumerate().map(|(i, s)| (s.clone(), self.words_of(i)))
+    }
+}

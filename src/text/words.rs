@@ -1,0 +1,129 @@
+//! CoNLL-2003-like words.
+
+use std::ops::Range;
+
+use super::sentences::is_abbreviation;
+
+/// Leading characters split off a whitespace-separated chunk as their own word.
+fn is_leading_punct(c: char) -> bool {
+    matches!(c, '"' | '\'' | '(' | '[' | '{' | '<' | '«' | '“' | '‘' | '`')
+}
+
+/// Trailing characters split off a chunk as their own word (the period has its own rule).
+fn is_trailing_punct(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '>' | '»' | '”' | '’' | ',' | ';' | ':' | '!' | '?' | '…')
+}
+
+/// CoNLL-2003-like words of `text[range]`, as absolute byte ranges.
+///
+/// Whitespace separates chunks; leading quotes and brackets, trailing
+/// punctuation, a possessive `'s`, dashes and slashes are split off. Internal periods
+/// and hyphens stay ("U.S.", "Garcia-Margallo", "Ki-moon"), and so does the
+/// final period of an abbreviation ("Mr.", "U.S.").
+pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let seg = &text[range.clone()];
+    let mut chunk_start: Option<usize> = None;
+    let flush = |s: usize, e: usize, out: &mut Vec<Range<usize>>| split_chunk(text, s, e, out);
+    for (i, c) in seg.char_indices() {
+        let b = range.start + i;
+        if c.is_whitespace() || c == '—' || c == '–' || c == '/' || c.is_control() {
+            if let Some(s) = chunk_start.take() {
+                flush(s, b, &mut out);
+            }
+            if c == '—' || c == '–' || c == '/' {
+                out.push(b..b + c.len_utf8());
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(b);
+        }
+    }
+    if let Some(s) = chunk_start {
+        flush(s, range.end, &mut out);
+    }
+    out
+}
+
+fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize>>) {
+    // Leading punctuation, one char each.
+    while s < e {
+        let c = text[s..e].chars().next().unwrap_or(' ');
+        if is_leading_punct(c) && s + c.len_utf8() < e {
+            out.push(s..s + c.len_utf8());
+            s += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    // Trailing punctuation, collected in reverse.
+    let mut tail = Vec::new();
+    while let Some(c) = text[s..e].chars().next_back() {
+        let cl = c.len_utf8();
+        if e - s <= cl {
+            break;
+        }
+        if is_trailing_punct(c) {
+            tail.push(e - cl..e);
+            e -= cl;
+        } else if c == '.' {
+            let word = &text[s..e - 1];
+            if is_abbreviation(word) || word.ends_with('.') {
+                break;
+            }
+            tail.push(e - 1..e);
+            e -= 1;
+        } else {
+            break;
+        }
+    }
+    // Possessive 's / ’s.
+    let w = &text[s..e];
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if w.len() > suffix.len() && w.ends_with(suffix) {
+            tail.push(e - suffix.len()..e);
+            e -= suffix.len();
+            break;
+        }
+    }
+    if s < e {
+        out.push(s..e);
+    }
+    out.extend(tail.into_iter().rev());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(t: &str) -> Vec<&str> {
+        words(t, 0..t.len()).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn splits_words_like_conll() {
+        assert_eq!(
+            ws("U.S. envoy Garcia-Margallo (Spain) met Ban Ki-moon's aide, \"Mr. X.\""),
+            vec![
+                "U.S.",
+                "envoy",
+                "Garcia-Margallo",
+                "(",
+                "Spain",
+                ")",
+                "met",
+                "Ban",
+                "Ki-moon",
+                "'s",
+                "aide",
+                ",",
+                "\"",
+                "Mr.",
+                "X.",
+                "\""
+            ]
+        );
+        assert_eq!(ws("in Rome."), vec!["in", "Rome", "."]);
+        assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);
+        assert_eq!(ws("Zoë — Москва"), vec!["Zoë", "—", "Москва"]);
+    }
+}
