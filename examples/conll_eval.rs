@@ -2,7 +2,7 @@
 //! through the same inference path users get (`Extractor`).
 //!
 //! ```text
-//! cargo run --release --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
+//! cargo run --release --features eval --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
 //!     [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]
 //! ```
 //!

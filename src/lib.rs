@@ -12,7 +12,7 @@
 //! let extractor = Extractor::builder().build()?; // the shipped model
 //! let doc = extractor.extract("Kerry expects to meet Lavrov in Rome on Thursday.")?;
 //! for e in &doc.entities {
-//!     println!("{:<5} {:<10} bytes {}..{}", e.kind, e.text, e.start, e.end);
+//!     println!("{:<5} {:<10} bytes {}..{}", e.label, e.text, e.start, e.end);
 //! }
 //! for r in &doc.relations {
 //!     println!("{} {} -> {} ({})", r.kind, r.source.text, r.target.text, r.modality);

@@ -1,13 +1,14 @@
-//! Rule files: TOML schema, validation and compilation into word-id tables.
+//! Compilation of a parsed rule file into word-id tables the matcher reads:
+//! settings checked, grammar words flagged, cues and patterns turned into word
+//! ids, and an index from each pattern's anchor word to its rules.
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
+use super::pattern::{Elem, Pattern, Phrase, Vocabulary};
+use super::schema::{self, Ctx, RawCues, RawGrammar, RawRelation, RawRules, RawSettings};
 use crate::document::EntityKind;
 use crate::error::Error;
 
-/// Word id of a token that is in no rule list.
 pub(crate) const NO_WORD: u32 = u32::MAX;
 
 // Per-word grammar flags.
@@ -27,41 +28,6 @@ pub(crate) const F_SPEECH: u32 = 1 << 13;
 pub(crate) const F_SPEAKER: u32 = 1 << 14;
 pub(crate) const F_VCOORD: u32 = 1 << 15;
 pub(crate) const F_DET: u32 = 1 << 11;
-
-/// A sequence of word ids ("ruled out").
-pub(crate) type Phrase = Vec<u32>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    X,
-    Y,
-    XY,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum Elem {
-    Slot {
-        role: Role,
-        adjacent: bool,
-    },
-    Words {
-        alts: Vec<Phrase>,
-        optional: bool,
-        class: bool,
-    },
-    Gap,
-    /// `~~`: a wider gap that may cross entities and prepositions (not punctuation or clause words).
-    LongGap,
-    End,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Pattern {
-    pub elems: Vec<Elem>,
-    pub anchor: usize,
-    pub nominal: bool,
-    pub lexical_count: usize,
-}
 
 #[derive(Debug, Clone)]
 pub(crate) struct KindRule {
@@ -119,265 +85,32 @@ impl Compiled {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Raw schema.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSettings {
-    max_pairs_per_sentence: usize,
-    max_anchors_per_sentence: usize,
-    max_np_skip: usize,
-    max_subject_skip: usize,
-    max_gap: usize,
-    negated_modality: String,
-    default_modality: String,
-    pronoun_lookback: usize,
-    /// Optional (older rule files lack it).
-    #[serde(default = "default_nominal_cue_window")]
-    nominal_cue_window: usize,
-}
-
-fn default_nominal_cue_window() -> usize {
-    6
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGrammar {
-    coordinators: Vec<String>,
-    clause_breakers: Vec<String>,
-    relatives: Vec<String>,
-    complementizers: Vec<String>,
-    prepositions: Vec<String>,
-    np_prepositions: Vec<String>,
-    inclusions: Vec<String>,
-    determiners: Vec<String>,
-    possessives: Vec<String>,
-    person_pronouns: Vec<String>,
-    other_pronouns: Vec<String>,
-    adverbs: Vec<String>,
-    location_prepositions: Vec<String>,
-    separate_cues: Vec<String>,
-    #[serde(default)]
-    subordinators: Vec<String>,
-    #[serde(default)]
-    speech_verbs: Vec<String>,
-    #[serde(default)]
-    speaker_pronouns: Vec<String>,
-    #[serde(default)]
-    verb_coordinators: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModality {
-    name: String,
-    cues: Vec<String>,
-    #[serde(default)]
-    governing: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCues {
-    negation: Vec<String>,
-    negation_governing: Vec<String>,
-    modality: Vec<RawModality>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRelation {
-    kind: String,
-    symmetric: bool,
-    arguments: Vec<String>,
-    #[serde(default)]
-    possessor_as_argument: bool,
-    #[serde(default)]
-    verbal: Vec<String>,
-    #[serde(default)]
-    nominal: Vec<String>,
-    #[serde(default)]
-    exclude: Vec<String>,
-}
-
-const TOP_KEYS: &[&str] = &["settings", "grammar", "cues", "words", "relation"];
-const SETTINGS_KEYS: &[&str] = &[
-    "max_pairs_per_sentence",
-    "max_anchors_per_sentence",
-    "max_np_skip",
-    "max_subject_skip",
-    "max_gap",
-    "negated_modality",
-    "default_modality",
-    "pronoun_lookback",
-    "nominal_cue_window",
-];
-const GRAMMAR_KEYS: &[&str] = &[
-    "coordinators",
-    "clause_breakers",
-    "relatives",
-    "complementizers",
-    "prepositions",
-    "np_prepositions",
-    "inclusions",
-    "determiners",
-    "possessives",
-    "person_pronouns",
-    "other_pronouns",
-    "adverbs",
-    "location_prepositions",
-    "separate_cues",
-    "subordinators",
-    "speech_verbs",
-    "speaker_pronouns",
-    "verb_coordinators",
-];
-const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
-const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];
-const RELATION_KEYS: &[&str] =
-    &["kind", "symmetric", "arguments", "possessor_as_argument", "verbal", "nominal", "exclude"];
-
-/// The built-in rule file's text.
-pub(crate) const BUILTIN: &str = include_str!("../../rules/default.toml");
-
-struct Ctx<'a> {
-    file: &'a str,
-}
-
-impl Ctx<'_> {
-    fn err(&self, rule: Option<&str>, field: Option<&str>, message: impl Into<String>) -> Error {
-        Error::Rules {
-            file: self.file.to_string(),
-            rule: rule.map(str::to_string),
-            field: field.map(str::to_string),
-            message: message.into(),
-        }
-    }
-}
-
-fn check_keys(
-    ctx: &Ctx,
-    table: &toml::Table,
-    allowed: &[&str],
-    rule: Option<&str>,
-    section: &str,
-) -> Result<(), Error> {
-    for k in table.keys() {
-        if !allowed.contains(&k.as_str()) {
-            let field = if section.is_empty() { k.clone() } else { format!("{section}.{k}") };
-            return Err(ctx.err(
-                rule,
-                Some(&field),
-                format!("unknown field `{k}`; expected one of: {}", allowed.join(", ")),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn section<'a>(ctx: &Ctx, t: &'a toml::Table, name: &str) -> Result<Option<&'a toml::Table>, Error> {
-    match t.get(name) {
-        None => Ok(None),
-        Some(toml::Value::Table(s)) => Ok(Some(s)),
-        Some(_) => Err(ctx.err(None, Some(name), format!("`{name}` must be a table"))),
-    }
-}
-
 /// Parses and compiles a rule file. Sections `settings`, `grammar`, `cues` and
 /// `words` default key by key to the built-in file's.
 pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let ctx = Ctx { file: origin };
-    let user: toml::Table = src
-        .parse()
-        .map_err(|e: toml::de::Error| ctx.err(None, None, format!("TOML syntax: {}", e.to_string().trim())))?;
-    check_keys(&ctx, &user, TOP_KEYS, None, "")?;
-    let base: toml::Table = if std::ptr::eq(src, BUILTIN) {
-        toml::Table::new()
-    } else {
-        BUILTIN.parse().map_err(|e: toml::de::Error| ctx.err(None, None, format!("built-in rules: {e}")))?
-    };
-    let mut merged = toml::Table::new();
-    for (name, keys) in
-        [("settings", SETTINGS_KEYS), ("grammar", GRAMMAR_KEYS), ("cues", CUES_KEYS), ("words", &[][..])]
-    {
-        let mut m = section(&ctx, &base, name)?.cloned().unwrap_or_default();
-        if let Some(u) = section(&ctx, &user, name)? {
-            if !keys.is_empty() {
-                check_keys(&ctx, u, keys, None, name)?;
-            }
-            for (k, v) in u {
-                m.insert(k.clone(), v.clone());
-            }
-        }
-        merged.insert(name.to_string(), toml::Value::Table(m));
+    let RawRules { settings, grammar, cues, words, relations } = schema::parse(&ctx, src)?;
+    let settings = check_settings(&ctx, &settings)?;
+    // Word ids are handed out in this order: grammar words, then cues, then patterns.
+    let mut vocab = Vocabulary::default();
+    flag_grammar_words(&ctx, &grammar, &mut vocab)?;
+    let inclusions = vocab.phrases(&ctx, &grammar.inclusions, None, "grammar.inclusions")?;
+    let separate = vocab.phrases(&ctx, &grammar.separate_cues, None, "grammar.separate_cues")?;
+    let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
+    let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
+    let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
+    let mut kinds: Vec<KindRule> = Vec::new();
+    for (name, r) in &relations {
+        let rule = kind_rule(&ctx, name, r, &words, &kinds, &mut vocab)?;
+        kinds.push(rule);
     }
-    let get = |name: &str| merged.get(name).cloned().unwrap_or(toml::Value::Table(Default::default()));
-    let settings: RawSettings = get("settings")
-        .try_into()
-        .map_err(|e: toml::de::Error| ctx.err(None, Some("settings"), e.message().to_string()))?;
-    let grammar: RawGrammar = get("grammar")
-        .try_into()
-        .map_err(|e: toml::de::Error| ctx.err(None, Some("grammar"), e.message().to_string()))?;
-    if let Some(toml::Value::Table(c)) = merged.get("cues") {
-        if let Some(toml::Value::Array(ms)) = c.get("modality") {
-            for m in ms {
-                if let toml::Value::Table(mt) = m {
-                    let name = mt.get("name").and_then(|v| v.as_str());
-                    check_keys(&ctx, mt, MODALITY_KEYS, name, "cues.modality")?;
-                }
-            }
-        }
-    }
-    let cues: RawCues =
-        get("cues").try_into().map_err(|e: toml::de::Error| ctx.err(None, Some("cues"), e.message().to_string()))?;
-    let mut words: HashMap<String, Vec<String>> = HashMap::new();
-    if let Some(toml::Value::Table(w)) = merged.get("words") {
-        for (k, v) in w {
-            let list: Vec<String> = v
-                .clone()
-                .try_into()
-                .map_err(|_| ctx.err(None, Some(&format!("words.{k}")), "must be a list of strings"))?;
-            if list.iter().all(|s| s.trim().is_empty()) {
-                return Err(ctx.err(None, Some(&format!("words.{k}")), "empty word list"));
-            }
-            words.insert(k.clone(), list);
-        }
-    }
-    let relations: Vec<(String, RawRelation)> = match user.get("relation") {
-        None => {
-            return Err(ctx.err(
-                None,
-                Some("relation"),
-                "no [[relation]] tables: a rule file needs at least one relation kind",
-            ))
-        }
-        Some(toml::Value::Array(a)) => {
-            let mut out = Vec::new();
-            for (i, v) in a.iter().enumerate() {
-                let toml::Value::Table(t) = v else {
-                    return Err(ctx.err(
-                        None,
-                        Some("relation"),
-                        "`relation` must be an array of tables ([[relation]])",
-                    ));
-                };
-                let name =
-                    t.get("kind").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("#{}", i + 1));
-                check_keys(&ctx, t, RELATION_KEYS, Some(&name), "")?;
-                let r: RawRelation = v
-                    .clone()
-                    .try_into()
-                    .map_err(|e: toml::de::Error| ctx.err(Some(&name), None, e.message().to_string()))?;
-                out.push((name, r));
-            }
-            out
-        }
-        Some(_) => return Err(ctx.err(None, Some("relation"), "`relation` must be an array of tables ([[relation]])")),
-    };
+    let anchors = anchor_index(&ctx, &kinds)?;
+    let Vocabulary { vocab, flags } = vocab;
+    Ok(Compiled { vocab, flags, settings, inclusions, separate, negation, negation_gov, modality, kinds, anchors })
+}
 
-    // Settings.
+/// Settings in range, modality names well formed.
+fn check_settings(ctx: &Ctx, settings: &RawSettings) -> Result<Settings, Error> {
     let lim = |v: usize, lo: usize, hi: usize, f: &str| -> Result<usize, Error> {
         if v < lo || v > hi {
             Err(ctx.err(None, Some(&format!("settings.{f}")), format!("{v} is out of range {lo}..={hi}")))
@@ -385,20 +118,21 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
             Ok(v)
         }
     };
-    let s = Settings {
+    Ok(Settings {
         max_pairs: lim(settings.max_pairs_per_sentence, 1, 100_000, "max_pairs_per_sentence")?,
         max_anchors: lim(settings.max_anchors_per_sentence, 1, 100_000, "max_anchors_per_sentence")?,
         max_np_skip: lim(settings.max_np_skip, 0, 32, "max_np_skip")?,
         max_subject_skip: lim(settings.max_subject_skip, 0, 32, "max_subject_skip")?,
         max_gap: lim(settings.max_gap, 0, 8, "max_gap")?,
-        negated_modality: check_modality_name(&ctx, &settings.negated_modality, "settings.negated_modality", None)?,
-        default_modality: check_modality_name(&ctx, &settings.default_modality, "settings.default_modality", None)?,
+        negated_modality: check_modality_name(ctx, &settings.negated_modality, "settings.negated_modality", None)?,
+        default_modality: check_modality_name(ctx, &settings.default_modality, "settings.default_modality", None)?,
         pronoun_lookback: lim(settings.pronoun_lookback, 0, 10, "pronoun_lookback")?,
         nominal_cue_window: lim(settings.nominal_cue_window, 0, 64, "nominal_cue_window")?,
-    };
+    })
+}
 
-    let mut b = Builder { vocab: HashMap::new(), flags: Vec::new() };
-    let g = &grammar;
+/// Gives every grammar word its flag; each must be a single word.
+fn flag_grammar_words(ctx: &Ctx, g: &RawGrammar, vocab: &mut Vocabulary) -> Result<(), Error> {
     for (list, flag, f) in [
         (&g.coordinators, F_COORD, "coordinators"),
         (&g.clause_breakers, F_BREAK, "clause_breakers"),
@@ -422,18 +156,24 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
             if w.is_empty() || w.contains(char::is_whitespace) {
                 return Err(ctx.err(None, Some(&format!("grammar.{f}")), format!("`{w}` must be a single word")));
             }
-            let id = b.id(&w);
-            b.flags[id as usize] |= flag;
+            let id = vocab.id(&w);
+            vocab.flags[id as usize] |= flag;
         }
     }
-    let inclusions = b.phrases(&ctx, &g.inclusions, None, "grammar.inclusions")?;
-    let separate = b.phrases(&ctx, &g.separate_cues, None, "grammar.separate_cues")?;
-    let negation = b.phrases(&ctx, &cues.negation, None, "cues.negation")?;
-    let negation_gov = b.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
+    Ok(())
+}
+
+/// The modality categories of `[cues]`, each with its cue phrases.
+fn modalities(
+    ctx: &Ctx,
+    cues: &RawCues,
+    default_modality: &str,
+    vocab: &mut Vocabulary,
+) -> Result<Vec<ModalityCat>, Error> {
     let mut modality = Vec::new();
     for m in &cues.modality {
-        let name = check_modality_name(&ctx, &m.name, "cues.modality.name", Some(&m.name))?;
-        if name == s.default_modality {
+        let name = check_modality_name(ctx, &m.name, "cues.modality.name", Some(&m.name))?;
+        if name == default_modality {
             return Err(ctx.err(
                 Some(&name),
                 Some("cues.modality.name"),
@@ -443,66 +183,71 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         if modality.iter().any(|c: &ModalityCat| c.name == name) {
             return Err(ctx.err(Some(&name), Some("cues.modality.name"), format!("duplicate modality `{name}`")));
         }
-        let cues_ = b.phrases(&ctx, &m.cues, Some(&name), "cues.modality.cues")?;
-        let governing = b.phrases(&ctx, &m.governing, Some(&name), "cues.modality.governing")?;
-        if cues_.is_empty() && governing.is_empty() {
+        let cue_phrases = vocab.phrases(ctx, &m.cues, Some(&name), "cues.modality.cues")?;
+        let governing = vocab.phrases(ctx, &m.governing, Some(&name), "cues.modality.governing")?;
+        if cue_phrases.is_empty() && governing.is_empty() {
             return Err(ctx.err(Some(&name), Some("cues.modality.cues"), "empty cue list"));
         }
-        modality.push(ModalityCat { name, cues: cues_, governing });
+        modality.push(ModalityCat { name, cues: cue_phrases, governing });
     }
+    Ok(modality)
+}
 
-    let mut kinds: Vec<KindRule> = Vec::new();
-    for (name, r) in &relations {
-        let kind = r.kind.trim().to_string();
-        if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(ctx.err(
-                Some(name),
-                Some("kind"),
-                format!("bad kind name `{kind}`: use letters, digits, `_` or `-`"),
-            ));
-        }
-        if kinds.iter().any(|k| k.kind == kind) {
-            return Err(ctx.err(Some(name), Some("kind"), format!("duplicate relation kind `{kind}`")));
-        }
-        if r.arguments.is_empty() {
-            return Err(ctx.err(Some(name), Some("arguments"), "empty argument type list"));
-        }
-        let mut arguments = Vec::new();
-        for a in &r.arguments {
-            match EntityKind::from_label(a.trim()) {
-                EntityKind::Other(_) => {
-                    return Err(ctx.err(
-                        Some(name),
-                        Some("arguments"),
-                        format!("unknown entity type `{a}`; expected PER, ORG, LOC or MISC"),
-                    ))
-                }
-                k => arguments.push(k),
-            }
-        }
-        if r.verbal.is_empty() && r.nominal.is_empty() {
-            return Err(ctx.err(
-                Some(name),
-                Some("verbal"),
-                "empty trigger list: give at least one `verbal` or `nominal` pattern",
-            ));
-        }
-        let mut patterns = Vec::new();
-        for (list, nominal, field) in [(&r.verbal, false, "verbal"), (&r.nominal, true, "nominal")] {
-            for p in list.iter() {
-                patterns.push(b.pattern(&ctx, p, nominal, &words, name, field, r.symmetric)?);
-            }
-        }
-        let exclude = b.phrases(&ctx, &r.exclude, Some(name), "exclude")?;
-        kinds.push(KindRule {
-            kind,
-            symmetric: r.symmetric,
-            arguments,
-            possessor: r.possessor_as_argument,
-            patterns,
-            exclude,
-        });
+/// One `[[relation]]` table, checked against the kinds before it.
+fn kind_rule(
+    ctx: &Ctx,
+    name: &str,
+    r: &RawRelation,
+    words: &HashMap<String, Vec<String>>,
+    earlier: &[KindRule],
+    vocab: &mut Vocabulary,
+) -> Result<KindRule, Error> {
+    let kind = r.kind.trim().to_string();
+    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(ctx.err(
+            Some(name),
+            Some("kind"),
+            format!("bad kind name `{kind}`: use letters, digits, `_` or `-`"),
+        ));
     }
+    if earlier.iter().any(|k| k.kind == kind) {
+        return Err(ctx.err(Some(name), Some("kind"), format!("duplicate relation kind `{kind}`")));
+    }
+    if r.arguments.is_empty() {
+        return Err(ctx.err(Some(name), Some("arguments"), "empty argument type list"));
+    }
+    let mut arguments = Vec::new();
+    for a in &r.arguments {
+        match EntityKind::from_label(a.trim()) {
+            EntityKind::Other(_) => {
+                return Err(ctx.err(
+                    Some(name),
+                    Some("arguments"),
+                    format!("unknown entity type `{a}`; expected PER, ORG, LOC or MISC"),
+                ))
+            }
+            k => arguments.push(k),
+        }
+    }
+    if r.verbal.is_empty() && r.nominal.is_empty() {
+        return Err(ctx.err(
+            Some(name),
+            Some("verbal"),
+            "empty trigger list: give at least one `verbal` or `nominal` pattern",
+        ));
+    }
+    let mut patterns = Vec::new();
+    for (list, nominal, field) in [(&r.verbal, false, "verbal"), (&r.nominal, true, "nominal")] {
+        for p in list.iter() {
+            patterns.push(vocab.pattern(ctx, p, nominal, &words, name, field, r.symmetric)?);
+        }
+    }
+    let exclude = vocab.phrases(ctx, &r.exclude, Some(name), "exclude")?;
+    Ok(KindRule { kind, symmetric: r.symmetric, arguments, possessor: r.possessor_as_argument, patterns, exclude })
+}
+
+/// First word of each pattern's anchor phrase → (kind index, pattern index).
+fn anchor_index(ctx: &Ctx, kinds: &[KindRule]) -> Result<HashMap<u32, Vec<(u16, u16)>>, Error> {
     let mut anchors: HashMap<u32, Vec<(u16, u16)>> = HashMap::new();
     if kinds.len() > u16::MAX as usize {
         return Err(ctx.err(None, Some("relation"), "too many relation kinds"));
@@ -522,18 +267,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
             }
         }
     }
-    Ok(Compiled {
-        vocab: b.vocab,
-        flags: b.flags,
-        settings: s,
-        inclusions,
-        separate,
-        negation,
-        negation_gov,
-        modality,
-        kinds,
-        anchors,
-    })
+    Ok(anchors)
 }
 
 fn check_modality_name(ctx: &Ctx, n: &str, field: &str, rule: Option<&str>) -> Result<String, Error> {
@@ -542,151 +276,5 @@ fn check_modality_name(ctx: &Ctx, n: &str, field: &str, rule: Option<&str>) -> R
         Ok(n.to_string())
     } else {
         Err(ctx.err(rule, Some(field), format!("bad modality name `{n}`: use lower-case ASCII letters, `_` or `-`")))
-    }
-}
-
-struct Builder {
-    vocab: HashMap<String, u32>,
-    flags: Vec<u32>,
-}
-
-impl Builder {
-    fn id(&mut self, w: &str) -> u32 {
-        if let Some(&i) = self.vocab.get(w) {
-            return i;
-        }
-        let i = self.flags.len() as u32;
-        self.vocab.insert(w.to_string(), i);
-        self.flags.push(0);
-        i
-    }
-
-    /// A phrase: words separated by spaces, lower-cased, curly apostrophes made straight.
-    fn phrase(&mut self, s: &str) -> Phrase {
-        let lower = s.trim().to_lowercase().replace('\u{2019}', "'");
-        lower.split_whitespace().map(|w| self.id(w)).collect()
-    }
-
-    fn phrases(&mut self, ctx: &Ctx, list: &[String], rule: Option<&str>, field: &str) -> Result<Vec<Phrase>, Error> {
-        let mut out = Vec::new();
-        for s in list {
-            let p = self.phrase(s);
-            if p.is_empty() {
-                return Err(ctx.err(rule, Some(field), "empty cue"));
-            }
-            out.push(p);
-        }
-        Ok(out)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn pattern(
-        &mut self,
-        ctx: &Ctx,
-        src: &str,
-        nominal: bool,
-        words: &HashMap<String, Vec<String>>,
-        rule: &str,
-        field: &str,
-        symmetric: bool,
-    ) -> Result<Pattern, Error> {
-        let bad = |m: String| ctx.err(Some(rule), Some(field), format!("pattern `{src}`: {m}"));
-        let mut elems = Vec::new();
-        let (mut nx, mut ny, mut nxy) = (0, 0, 0);
-        for tok in src.split_whitespace() {
-            let e = match tok {
-                "X" | "X=" => {
-                    nx += 1;
-                    Elem::Slot { role: Role::X, adjacent: tok.ends_with('=') }
-                }
-                "Y" | "Y=" => {
-                    ny += 1;
-                    Elem::Slot { role: Role::Y, adjacent: tok.ends_with('=') }
-                }
-                "XY" | "XY=" => {
-                    nxy += 1;
-                    Elem::Slot { role: Role::XY, adjacent: tok.ends_with('=') }
-                }
-                "~" => Elem::Gap,
-                "~~" => Elem::LongGap,
-                "." => Elem::End,
-                _ => {
-                    let (body, optional) = match tok.strip_suffix('?') {
-                        Some(b) => (b, true),
-                        None => (tok, false),
-                    };
-                    if let Some(class) = body.strip_prefix('@') {
-                        let Some(list) = words.get(class) else {
-                            return Err(bad(format!("unknown word class `@{class}` (define it under [words])")));
-                        };
-                        let mut alts: Vec<Phrase> =
-                            list.iter().map(|w| self.phrase(w)).filter(|p| !p.is_empty()).collect();
-                        alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
-                        alts.dedup();
-                        Elem::Words { alts, optional, class: true }
-                    } else {
-                        let mut alts = Vec::new();
-                        for a in body.split('|') {
-                            if a.is_empty() || a.starts_with('@') || a.chars().any(|c| c.is_uppercase()) {
-                                return Err(bad(format!(
-                                    "bad element `{tok}`: literal words are lower case; use `@class` alone"
-                                )));
-                            }
-                            let p = self.phrase(a);
-                            if p.is_empty() {
-                                return Err(bad(format!("bad element `{tok}`")));
-                            }
-                            alts.push(p);
-                        }
-                        alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
-                        Elem::Words { alts, optional, class: false }
-                    }
-                }
-            };
-            elems.push(e);
-        }
-        if nx > 1 || ny > 1 || nxy > 1 {
-            return Err(bad("a slot appears twice".into()));
-        }
-        if nxy == 1 && (nx + ny) > 0 {
-            return Err(bad("`XY` cannot be combined with `X` or `Y`".into()));
-        }
-        if nxy == 0 && (nx != 1 || ny != 1) {
-            return Err(bad("needs both `X` and `Y` slots, or one `XY` slot".into()));
-        }
-        if nxy == 1 && !symmetric {
-            return Err(bad("`XY` (pairs of participants) needs `symmetric = true`".into()));
-        }
-        let Some(anchor) = elems.iter().position(|e| matches!(e, Elem::Words { optional: false, .. })) else {
-            return Err(bad("needs at least one required word or `@class`".into()));
-        };
-        if anchor > 1 || (anchor == 1 && !matches!(elems[0], Elem::Slot { .. })) {
-            return Err(bad("only one slot may stand before the first word".into()));
-        }
-        if let Some(i) = elems.iter().position(|e| matches!(e, Elem::End)) {
-            if i + 1 != elems.len() {
-                return Err(bad("`.` must come last".into()));
-            }
-        }
-        if matches!(elems.last(), Some(Elem::Gap | Elem::LongGap)) {
-            return Err(bad("`~` cannot come last".into()));
-        }
-        for w in elems.windows(2) {
-            if matches!(w[0], Elem::Slot { .. }) && matches!(w[1], Elem::Slot { .. }) {
-                return Err(bad("two slots need a word between them".into()));
-            }
-            if matches!(w[0], Elem::Gap | Elem::LongGap)
-                && matches!(w[1], Elem::Gap | Elem::LongGap | Elem::Slot { .. } | Elem::End)
-            {
-                return Err(bad("`~` must be followed by a word".into()));
-            }
-        }
-        if anchor == 1 {
-            if let Elem::Slot { adjacent: false, .. } = elems[0] {
-                // subject slot: fine
-            }
-        }
-        let lexical_count = elems.iter().filter(|e| matches!(e, Elem::Words { .. })).count();
-        Ok(Pattern { elems, anchor, nominal, lexical_count })
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::compile::*;
+use super::pattern::{Elem, Pattern, Phrase, Role};
 use crate::document::{Argument, Entity, EntityKind, Relation, Span, TextSpan};
 use crate::text::Segmented;
 

@@ -1,12 +1,22 @@
-//! Rule-based relation extraction: who met whom, who sanctioned whom.
+//! Stage 6, relations: rule-based relation extraction, who met whom, who
+//! sanctioned whom.
+//!
+//! In: a text, its segmentation and its linked entities. Out: [`Relation`]s
+//! between two entities, with trigger, negation, modality and place.
 //!
 //! Rules are data: a TOML file (the built-in one is `rules/default.toml`) lists
 //! per relation kind its trigger patterns, argument types and non-event cues,
-//! plus shared negation and modality cue lists. [`RuleSet`] compiles a file once
-//! and then runs over any number of documents.
+//! plus shared negation and modality cue lists; the language is described in
+//! the [`RuleSet`] manual. `schema` reads the TOML and merges it with the
+//! built-in file, `pattern` parses the pattern language, `compile` checks
+//! everything and builds word-id tables, and `matcher` runs them over a
+//! document. [`RuleSet`] compiles a file once and then runs over any number of
+//! documents. Invariant: matching never reads the model, only words and entities.
 
 mod compile;
 mod matcher;
+mod pattern;
+mod schema;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -22,6 +32,10 @@ use crate::text::Segmented;
 /// let rules = RuleSet::builtin();
 /// assert!(rules.kinds().any(|k| k == "meeting"));
 /// ```
+///
+/// # The rule language
+///
+#[doc = include_str!("MANUAL.md")]
 #[derive(Clone)]
 pub struct RuleSet {
     inner: Arc<compile::Compiled>,
@@ -48,7 +62,7 @@ impl RuleSet {
     /// `sanction` and `call`.
     pub fn builtin() -> RuleSet {
         // The built-in file is tested; failing here is a build defect.
-        let c = compile::compile(compile::BUILTIN, "<built-in>").expect("built-in rules/default.toml is invalid");
+        let c = compile::compile(schema::BUILTIN, "<built-in>").expect("built-in rules/default.toml is invalid");
         RuleSet { inner: Arc::new(c) }
     }
 
