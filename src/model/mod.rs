@@ -8,7 +8,7 @@
 //!   its [`Architecture`];
 //! - `tokenizer`: `tokenizer.json`, or a WordPiece `vocab.txt`;
 //! - [`Backend`]: the one seam between newsie and an inference engine, and
-//!   [`load`] picks one by [`BackendKind`]; a user's own engine plugs into
+//!   `load` picks one by [`BackendKind`]; a user's own engine plugs into
 //!   [`crate::ExtractorBuilder::engine`];
 //! - [`candle`]: the default engine (layers, the fused CPU forward, the one
 //!   checked `gemm` call, SIMD kernels); `tch`: rust-bert on libtorch behind

@@ -239,7 +239,7 @@ fn kind_rule(
     let mut patterns = Vec::new();
     for (list, nominal, field) in [(&r.verbal, false, "verbal"), (&r.nominal, true, "nominal")] {
         for p in list.iter() {
-            patterns.push(vocab.pattern(ctx, p, nominal, &words, name, field, r.symmetric)?);
+            patterns.push(vocab.pattern(ctx, p, nominal, words, name, field, r.symmetric)?);
         }
     }
     let exclude = vocab.phrases(ctx, &r.exclude, Some(name), "exclude")?;
