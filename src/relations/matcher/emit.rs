@@ -1,0 +1,246 @@
+//! From a match to relations: pairs of participants, pronouns resolved,
+//! negation and modality scoped, the place found.
+
+use super::*;
+
+impl Matcher<'_> {
+    pub(super) fn resolve_pronoun(
+        &self,
+        s: &Sentence,
+        q: usize,
+        sent_pers: &[Vec<usize>],
+        si: usize,
+        exclude: &[usize],
+    ) -> Option<usize> {
+        let ok = |e: usize| !exclude.contains(&self.entities[e].entity_id);
+        for it in &s.items[..q.min(s.items.len())] {
+            if let Some(e) = it.ent {
+                if self.entities[e].label == EntityKind::Person && ok(e) {
+                    return Some(e);
+                }
+            }
+        }
+        let look = self.rules.settings.pronoun_lookback;
+        for back in 1..=look {
+            if back > si {
+                break;
+            }
+            if let Some(e) = sent_pers[si - back].iter().copied().find(|&e| ok(e)) {
+                return Some(e);
+            }
+            if !sent_pers[si - back].is_empty() {
+                break;
+            }
+        }
+        None
+    }
+
+    pub(super) fn span(&self, a: usize, b: usize) -> TextSpan {
+        TextSpan { text: self.text[a..b].to_string(), start: a, end: b }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn emit(
+        &self,
+        s: &Sentence,
+        k: &KindRule,
+        st: &MatchState,
+        nominal: bool,
+        chain: usize,
+        gov: usize,
+        sent_pers: &[Vec<usize>],
+        si: usize,
+        seen: &mut HashSet<(usize, usize, usize)>,
+        made: &mut usize,
+        out: &mut Vec<Relation>,
+    ) {
+        let c = self.rules;
+        let n = s.items.len();
+        let class: Vec<usize> = st.class.iter().copied().filter(|&i| i < n).collect();
+        let lex_lo = st.lex.iter().copied().min().unwrap_or(0);
+        let lex_hi = st.lex.iter().copied().max().unwrap_or(0) + 1;
+        let (tlo, thi) = if class.is_empty() {
+            (lex_lo, lex_hi)
+        } else {
+            (class.iter().copied().min().unwrap_or(0), class.iter().copied().max().unwrap_or(0) + 1)
+        };
+        let groups: Vec<&Group> = [&st.x, &st.y, &st.xy].into_iter().flatten().collect();
+        let mut lo = lex_lo;
+        let mut hi = lex_hi.max(st.end);
+        for g in &groups {
+            for m in &g.members {
+                lo = lo.min(m.pos());
+                hi = hi.max(m.pos() + 1);
+            }
+        }
+        let cs = self.clause_start(s, lo.min(gov));
+        let ce = self.clause_end(s, hi);
+        // Non-event cues cancel the relation.
+        if self.any_cue(s, &k.exclude, self.clause_start(s, lo), ce) {
+            return;
+        }
+        let (neg, modality) = if nominal {
+            // Before the noun phrase: the whole clause ("ruled out a meeting between ...");
+            // after it: its predicate, a few words on ("... is expected", "... has been
+            // called off"), not cues inside later phrases ("... focused on a possible
+            // ceasefire", "... yielded agreements to curb ...").
+            let ce = ce.min(hi + c.settings.nominal_cue_window);
+            let neg = self.any_cue(s, &c.negation, cs, ce) || self.any_cue(s, &c.negation_gov, cs, ce);
+            let m =
+                c.modality.iter().find(|m| self.any_cue(s, &m.cues, cs, ce) || self.any_cue(s, &m.governing, cs, ce));
+            (neg, m)
+        } else {
+            let gs = self.clause_start(s, gov);
+            // The auxiliary chain: from the subject to the end of the trigger words.
+            let neg = self.any_cue(s, &c.negation, chain.min(thi), thi) || self.any_cue(s, &c.negation_gov, gs, gov);
+            let m = c
+                .modality
+                .iter()
+                .find(|m| self.any_cue(s, &m.cues, chain.min(thi), thi) || self.any_cue(s, &m.governing, gs, gov));
+            (neg, m)
+        };
+        let modality = match modality_name(modality) {
+            Some(m) => m,
+            None if neg => c.settings.negated_modality.clone(),
+            None => c.settings.default_modality.clone(),
+        };
+        let separate = self.any_cue(s, &c.separate, lo, hi);
+        // Pairs.
+        let mut pairs: Vec<(Member, Member)> = Vec::new();
+        let all_pairs = |ms: &[Member], pairs: &mut Vec<(Member, Member)>| {
+            for i in 0..ms.len() {
+                for j in i + 1..ms.len() {
+                    pairs.push((ms[i], ms[j]));
+                }
+            }
+        };
+        if let Some(g) = &st.xy {
+            all_pairs(&g.members, &mut pairs);
+        } else if let (Some(x), Some(y)) = (&st.x, &st.y) {
+            for a in &x.members {
+                for b in &y.members {
+                    pairs.push((*a, *b));
+                }
+            }
+            if k.symmetric {
+                all_pairs(&x.members, &mut pairs);
+                if !y.separate && !separate {
+                    all_pairs(&y.members, &mut pairs);
+                }
+            }
+        }
+        let named: Vec<usize> = groups
+            .iter()
+            .flat_map(|g| g.members.iter())
+            .filter_map(|m| match m {
+                Member::Ent(e, _) => Some(self.entities[*e].entity_id),
+                Member::Pron(_) => None,
+            })
+            .collect();
+        let arg_ents: Vec<usize> = groups
+            .iter()
+            .flat_map(|g| g.members.iter())
+            .filter_map(|m| if let Member::Ent(e, _) = m { Some(*e) } else { None })
+            .collect();
+        let location = self.location(s, cs, ce, thi, &arg_ents);
+        for (a, b) in pairs {
+            let Some(aa) = self.argument(s, a, sent_pers, si, &named) else { continue };
+            let Some(bb) = self.argument(s, b, sent_pers, si, &named) else { continue };
+            if aa.entity_id == bb.entity_id {
+                continue;
+            }
+            let key = if k.symmetric {
+                (aa.entity_id.min(bb.entity_id), aa.entity_id.max(bb.entity_id))
+            } else {
+                (aa.entity_id, bb.entity_id)
+            };
+            let kid = c.kinds.iter().position(|kk| kk.kind == k.kind).unwrap_or(0);
+            if !seen.insert((kid, key.0, key.1)) {
+                continue;
+            }
+            out.push(Relation {
+                kind: k.kind.clone(),
+                source: aa,
+                target: bb,
+                negated: neg,
+                modality: modality.clone(),
+                trigger: self.span(s.items[tlo].start, s.items[thi - 1].end),
+                sentence: Span { start: s.range.0, end: s.range.1 },
+                location: location.clone(),
+            });
+            *made += 1;
+            if *made >= c.settings.max_pairs {
+                return;
+            }
+        }
+    }
+
+    pub(super) fn argument(
+        &self,
+        s: &Sentence,
+        m: Member,
+        sent_pers: &[Vec<usize>],
+        si: usize,
+        named: &[usize],
+    ) -> Option<Argument> {
+        match m {
+            Member::Ent(e, _) => {
+                let en = &self.entities[e];
+                Some(Argument {
+                    text: self.text[en.start..en.end].to_string(),
+                    label: en.label.clone(),
+                    start: en.start,
+                    end: en.end,
+                    entity_id: en.entity_id,
+                })
+            }
+            Member::Pron(q) => {
+                let e = self.resolve_pronoun(s, q, sent_pers, si, named)?;
+                let it = &s.items[q];
+                Some(Argument {
+                    text: self.text[it.start..it.end].to_string(),
+                    label: self.entities[e].label.clone(),
+                    start: it.start,
+                    end: it.end,
+                    entity_id: self.entities[e].entity_id,
+                })
+            }
+        }
+    }
+
+    pub(super) fn location(
+        &self,
+        s: &Sentence,
+        cs: usize,
+        ce: usize,
+        after: usize,
+        args: &[usize],
+    ) -> Option<TextSpan> {
+        let find = |a: usize, b: usize| -> Option<TextSpan> {
+            for i in a..b {
+                if s.items[i].flags & F_LOCPREP == 0 || s.items[i].ent.is_some() {
+                    continue;
+                }
+                let mut j = i + 1;
+                if j < b && s.items[j].flags & F_DET != 0 && s.items[j].ent.is_none() {
+                    j += 1;
+                }
+                if j < b {
+                    if let Some(e) = s.items[j].ent {
+                        if self.entities[e].label == EntityKind::Location && !args.contains(&e) {
+                            let en = &self.entities[e];
+                            return Some(self.span(en.start, en.end));
+                        }
+                    }
+                }
+            }
+            None
+        };
+        let ce = ce.min(s.items.len());
+        find(after.min(ce), ce).or_else(|| find(cs.min(ce), after.min(ce)))
+    }
+}
+
+fn modality_name(m: Option<&ModalityCat>) -> Option<String> {
+    m.map(|m| m.name.clone())
+}

@@ -1,0 +1,248 @@
+//! Matching compiled patterns against one document.
+//!
+//! `mod.rs` turns each sentence into items (words and entity mentions) and
+//! runs the rules sentence by sentence; `patterns` tries the patterns anchored
+//! at a word; `subject` and `phrases` fill the slots left and right of the
+//! trigger; `emit` turns a match into relations.
+
+mod emit;
+mod patterns;
+mod phrases;
+mod subject;
+
+use std::collections::HashSet;
+
+use super::compile::*;
+use super::pattern::{Elem, Pattern, Phrase, Role};
+use crate::document::{Argument, Entity, EntityKind, Relation, Span, TextSpan};
+use crate::text::Segmented;
+
+/// One word or one entity mention of a sentence.
+#[derive(Debug, Clone)]
+struct Item {
+    start: usize,
+    end: usize,
+    id: u32,
+    flags: u32,
+    ent: Option<usize>,
+    cap: bool,
+    punct: bool,
+    boundary: bool,
+    ly: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Member {
+    /// Entity index, item position.
+    Ent(usize, usize),
+    /// A person pronoun at this item position.
+    Pron(usize),
+}
+
+impl Member {
+    fn pos(&self) -> usize {
+        match *self {
+            Member::Ent(_, p) | Member::Pron(p) => p,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Group {
+    members: Vec<Member>,
+    separate: bool,
+    end: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+struct MatchState {
+    lex: Vec<usize>,
+    class: Vec<usize>,
+    x: Option<Group>,
+    y: Option<Group>,
+    xy: Option<Group>,
+    end: usize,
+}
+
+struct Sentence<'a> {
+    text: &'a str,
+    items: Vec<Item>,
+    range: (usize, usize),
+}
+
+/// One document being matched: the compiled rules, the text, its
+/// segmentation and its entities.
+pub(crate) struct Matcher<'a> {
+    pub rules: &'a Compiled,
+    pub text: &'a str,
+    pub segments: &'a Segmented,
+    pub entities: &'a [Entity],
+}
+
+fn is_boundary_punct(s: &str) -> bool {
+    matches!(s, "," | ";" | ":" | "(" | ")" | "[" | "]" | "\"" | "“" | "”" | "—" | "–" | "!" | "?" | "«" | "»" | "--")
+}
+
+impl<'a> Matcher<'a> {
+    fn valid_entities(&self) -> Vec<usize> {
+        let t = self.text;
+        let mut v: Vec<usize> = (0..self.entities.len())
+            .filter(|&i| {
+                let e = &self.entities[i];
+                e.start < e.end && e.end <= t.len() && t.is_char_boundary(e.start) && t.is_char_boundary(e.end)
+            })
+            .collect();
+        v.sort_by_key(|&i| (self.entities[i].start, std::cmp::Reverse(self.entities[i].end)));
+        let mut out: Vec<usize> = Vec::with_capacity(v.len());
+        for i in v {
+            if let Some(&last) = out.last() {
+                if self.entities[i].start < self.entities[last].end {
+                    continue;
+                }
+            }
+            out.push(i);
+        }
+        out
+    }
+
+    fn word_item(&self, start: usize, end: usize, buf: &mut String) -> Item {
+        let w = &self.text[start..end];
+        buf.clear();
+        for ch in w.chars() {
+            if ch == '\u{2019}' {
+                buf.push('\'');
+            } else {
+                buf.extend(ch.to_lowercase());
+            }
+        }
+        let id = self.rules.vocab.get(buf.as_str()).copied().unwrap_or(NO_WORD);
+        let punct = !w.chars().any(char::is_alphanumeric);
+        Item {
+            start,
+            end,
+            id,
+            flags: self.rules.flags_of(id),
+            ent: None,
+            cap: w.chars().next().is_some_and(char::is_uppercase),
+            punct,
+            boundary: punct && is_boundary_punct(w),
+            ly: buf.len() > 4 && buf.ends_with("ly"),
+        }
+    }
+
+    fn push_word(&self, items: &mut Vec<Item>, start: usize, end: usize, buf: &mut String) {
+        // Split contractions: "didn't" -> "did" "n't"; "he'll" -> "he" "'ll".
+        let w = &self.text[start..end];
+        let lw = w.to_lowercase().replace('\u{2019}', "'");
+        for suf in ["n't", "'ll"] {
+            if lw.len() > suf.len() + 1 && lw.ends_with(suf) {
+                // Byte length of the suffix in the original text (3 chars).
+                let cut = w.char_indices().rev().nth(2).map(|(b, _)| start + b);
+                if let Some(cut) = cut {
+                    if cut > start {
+                        items.push(self.word_item(start, cut, buf));
+                        items.push(self.word_item(cut, end, buf));
+                        return;
+                    }
+                }
+            }
+        }
+        items.push(self.word_item(start, end, buf));
+    }
+
+    /// Runs all rules over the document.
+    pub(crate) fn run(&self) -> Vec<Relation> {
+        let ents = self.valid_entities();
+        let mut out = Vec::new();
+        let mut ecur = 0usize;
+        let mut buf = String::new();
+        let mut sent_pers: Vec<Vec<usize>> = Vec::new();
+        for (range, words) in self.segments.iter() {
+            while ecur < ents.len() && self.entities[ents[ecur]].start < range.start {
+                ecur += 1;
+            }
+            let mut items: Vec<Item> = Vec::with_capacity(words.len());
+            let mut e = ecur;
+            for w in words {
+                while e < ents.len() && self.entities[ents[e]].end <= w.start {
+                    e += 1;
+                }
+                if e < ents.len() {
+                    let en = &self.entities[ents[e]];
+                    if en.end <= range.end && en.start < w.end && w.start < en.end {
+                        if items.last().and_then(|it| it.ent) != Some(ents[e]) {
+                            items.push(Item {
+                                start: en.start,
+                                end: en.end,
+                                id: NO_WORD,
+                                flags: 0,
+                                ent: Some(ents[e]),
+                                cap: true,
+                                punct: false,
+                                boundary: false,
+                                ly: false,
+                            });
+                        }
+                        continue;
+                    }
+                }
+                self.push_word(&mut items, w.start, w.end, &mut buf);
+            }
+            let pers: Vec<usize> = items
+                .iter()
+                .filter_map(|it| it.ent)
+                .filter(|&i| self.entities[i].label == EntityKind::Person)
+                .collect();
+            let s = Sentence { text: self.text, items, range: (range.start, range.end) };
+            let si = sent_pers.len();
+            self.sentence(&s, &sent_pers, si, &mut out);
+            sent_pers.push(pers);
+        }
+        out.sort_by_key(|r| (r.sentence.start, r.trigger.start));
+        out
+    }
+
+    fn allowed(&self, k: &KindRule, e: usize) -> bool {
+        k.arguments.contains(&self.entities[e].label)
+    }
+
+    fn phrase_at(&self, s: &Sentence, pos: usize, p: &[u32], limit: usize) -> bool {
+        if pos + p.len() > limit.min(s.items.len()) {
+            return false;
+        }
+        p.iter().enumerate().all(|(j, &id)| {
+            let it = &s.items[pos + j];
+            it.ent.is_none() && it.id == id
+        })
+    }
+
+    fn any_cue(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize) -> bool {
+        (a..b.min(s.items.len())).any(|i| {
+            s.items[i].id != NO_WORD && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
+        })
+    }
+
+    fn clause_start(&self, s: &Sentence, pos: usize) -> usize {
+        let mut i = pos.min(s.items.len());
+        while i > 0 {
+            let it = &s.items[i - 1];
+            if it.boundary || it.flags & (F_BREAK | F_REL) != 0 {
+                return i;
+            }
+            i -= 1;
+        }
+        0
+    }
+
+    fn clause_end(&self, s: &Sentence, pos: usize) -> usize {
+        let mut i = pos;
+        while i < s.items.len() {
+            let it = &s.items[i];
+            if it.boundary || it.flags & (F_BREAK | F_REL) != 0 {
+                return i;
+            }
+            i += 1;
+        }
+        s.items.len()
+    }
+}

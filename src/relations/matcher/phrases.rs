@@ -1,0 +1,191 @@
+//! Noun-phrase slots: the argument entity of a phrase right of the trigger,
+//! past titles, modifiers and "of"; coordinations of such phrases.
+
+use super::*;
+
+impl Matcher<'_> {
+    /// A noun phrase to the right: its argument entity (or a person pronoun is not taken here).
+    pub(super) fn noun_phrase_member(
+        &self,
+        s: &Sentence,
+        k: &KindRule,
+        pos: usize,
+        max_skip: usize,
+    ) -> Option<(Member, usize)> {
+        let n = s.items.len();
+        let mut i = pos;
+        let mut skip = 0usize;
+        let mut possessor: Option<(usize, usize)> = None;
+        let mut included = false;
+        // ", including X," : the comma closing an inclusion belongs to the phrase.
+        let close = |end: usize, included: bool| {
+            if included && end < n && s.text[s.items[end].start..s.items[end].end] == *"," {
+                end + 1
+            } else {
+                end
+            }
+        };
+        while i < n {
+            let it = &s.items[i];
+            if let Some(e) = it.ent {
+                let poss = i + 1 < n && s.items[i + 1].flags & F_POSS != 0;
+                if self.allowed(k, e) {
+                    if poss {
+                        if possessor.is_none() {
+                            possessor = Some((e, i));
+                        }
+                        i += 2;
+                        continue;
+                    }
+                    // "U.S. envoy Amos Hochstein", "Wagner chief Yevgeny Prigozhin": an entity
+                    // that only modifies a title is not the head of the noun phrase.
+                    if let Some(j) = self.apposed_head(s, k, i + 1) {
+                        return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), close(j + 1, included)));
+                    }
+                    return Some((Member::Ent(e, i), close(i + 1, included)));
+                }
+                skip += 1;
+                i += if poss { 2 } else { 1 };
+            } else if it.punct && it.flags & F_POSS == 0 {
+                if s.text[it.start..it.end] == *"," {
+                    if let Some(len) =
+                        self.rules.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len())
+                    {
+                        i += 1 + len;
+                        included = true;
+                        continue;
+                    }
+                }
+                break;
+            } else if it.flags & F_COORD != 0 && skip > 0 && possessor.is_none() && self.nouns_of(s, i + 1) {
+                // "judges and prosecutors of the International Criminal Court": two
+                // lower-case heads before "of" are one noun phrase.
+                skip += 1;
+                i += 1;
+            } else if it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP | F_PRON_PER | F_PRON_OTHER) != 0
+                && it.flags & F_NPPREP == 0
+            {
+                break;
+            } else {
+                skip += 1;
+                i += 1;
+            }
+            if skip > max_skip {
+                break;
+            }
+        }
+        if k.possessor {
+            if let Some((e, p)) = possessor {
+                return Some((Member::Ent(e, p), i.min(n).max(p + 1)));
+            }
+        }
+        None
+    }
+
+    /// Whether one or two plain lower-case words (no entity, no trigger word) start at
+    /// `i` and are followed by a noun-phrase preposition ("prosecutors of") or by an
+    /// inclusion (", including").
+    pub(super) fn nouns_of(&self, s: &Sentence, i: usize) -> bool {
+        let plain = |j: usize| {
+            s.items.get(j).is_some_and(|it| {
+                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.rules.anchors.contains_key(&it.id)
+            })
+        };
+        // "of", or ", including" ("59 people and 12 groups, including X").
+        let goes_on = |j: usize| {
+            s.items.get(j).is_some_and(|it| {
+                it.flags & F_NPPREP != 0
+                    || (s.text[it.start..it.end] == *","
+                        && self.rules.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
+            })
+        };
+        plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
+    }
+
+    /// After an argument entity, one to four title words ("envoy", "Parliament Speaker",
+    /// "Secretary of State", other-type entities; no trigger word, no lower-case word
+    /// in -ed or -ing) and then another argument entity (not a possessor): the position
+    /// of that head entity.
+    pub(super) fn apposed_head(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<usize> {
+        let mut words = false;
+        for j in from..(from + 5).min(s.items.len()) {
+            let it = &s.items[j];
+            if let Some(e) = it.ent {
+                if self.allowed(k, e) {
+                    let poss = j + 1 < s.items.len() && s.items[j + 1].flags & F_POSS != 0;
+                    return (words && !poss).then_some(j);
+                }
+                continue;
+            }
+            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.rules.anchors.contains_key(&it.id) {
+                return None;
+            }
+            if !it.cap && it.flags == 0 {
+                // A lower-case title is a noun: "envoy", "chief", "owner", not "visited" or "backing".
+                let w = &s.text[it.start..it.end];
+                if w.ends_with("ed") || w.ends_with("ing") {
+                    return None;
+                }
+            }
+            words = true;
+        }
+        None
+    }
+
+    pub(super) fn np_group(
+        &self,
+        s: &Sentence,
+        k: &KindRule,
+        pos: usize,
+        adjacent: bool,
+        prep: Option<u32>,
+    ) -> Option<Group> {
+        let n = s.items.len();
+        let (first, mut end) = if adjacent {
+            let it = s.items.get(pos)?;
+            let e = it.ent?;
+            if !self.allowed(k, e) {
+                return None;
+            }
+            (Member::Ent(e, pos), pos + 1)
+        } else {
+            self.noun_phrase_member(s, k, pos, self.rules.settings.max_np_skip)?
+        };
+        let mut members = vec![first];
+        let mut confirmed = 1usize;
+        let mut confirmed_end = end;
+        let mut repeated = false;
+        loop {
+            let mut j = end;
+            let mut by_and = false;
+            if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
+                j += 1;
+            }
+            if j < n && s.items[j].flags & F_COORD != 0 {
+                by_and = true;
+                j += 1;
+            }
+            if j == end {
+                break;
+            }
+            if let Some(pid) = prep {
+                if j < n && s.items[j].id == pid && s.items[j].ent.is_none() {
+                    repeated = true;
+                    j += 1;
+                }
+            }
+            let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else { break };
+            members.push(m);
+            end = e2;
+            if by_and {
+                confirmed = members.len();
+                confirmed_end = end;
+            }
+            if members.len() > 16 {
+                break;
+            }
+        }
+        members.truncate(confirmed);
+        Some(Group { members, separate: repeated, end: confirmed_end })
+    }
+}

@@ -1,0 +1,283 @@
+//! Subject slots: the participants left of a trigger, across auxiliary
+//! chains, relative clauses, appositions, parentheses, verb coordination and
+//! quotes.
+
+use super::*;
+
+impl Matcher<'_> {
+    /// Is the item at `q` (an entity) a plausible subject-phrase start (not the object of a verb)?
+    pub(super) fn opens_subject(&self, s: &Sentence, q: usize) -> bool {
+        let mut i = q;
+        let mut skipped = 0;
+        while i > 0 && skipped < 4 {
+            let it = &s.items[i - 1];
+            let title = it.ent.is_some() || (it.cap && !it.punct && it.flags == 0) || it.flags & F_NPPREP != 0;
+            if !title {
+                break;
+            }
+            i -= 1;
+            skipped += 1;
+        }
+        if i == 0 {
+            return true;
+        }
+        let it = &s.items[i - 1];
+        it.punct || it.cap || it.flags & (F_COORD | F_COMP | F_BREAK | F_DET | F_REL) != 0
+    }
+
+    pub(super) fn group_left(&self, s: &Sentence, k: &KindRule, q: usize) -> Group {
+        self.group_left_opt(s, k, q, false)
+    }
+
+    /// `relaxed`: members need not open a subject ("urged Kerry and Lavrov to meet").
+    pub(super) fn group_left_opt(&self, s: &Sentence, k: &KindRule, q: usize, relaxed: bool) -> Group {
+        let mut members = vec![Member::Ent(s.items[q].ent.unwrap_or(0), q)];
+        let mut cur = q;
+        let mut seen_and = false;
+        loop {
+            // Skip titles before the current member.
+            let mut j = cur;
+            let mut skipped = 0;
+            while j > 0 && skipped < 4 {
+                let it = &s.items[j - 1];
+                let plain_prep = it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0;
+                let title = it.ent.is_some_and(|e| !self.allowed(k, e))
+                    || (!it.punct && it.ent.is_none() && it.flags & !(F_NPPREP | F_PREP | F_DET) == 0 && !plain_prep);
+                if !title {
+                    break;
+                }
+                j -= 1;
+                skipped += 1;
+            }
+            if j == 0 {
+                break;
+            }
+            let sep = &s.items[j - 1];
+            let is_comma = sep.ent.is_none() && s.text[sep.start..sep.end] == *",";
+            let mut prev;
+            if sep.flags & F_COORD != 0 && sep.ent.is_none() {
+                if j < 2 {
+                    break;
+                }
+                prev = j - 2;
+                if s.text[s.items[prev].start..s.items[prev].end] == *"," && prev > 0 {
+                    prev -= 1;
+                }
+            } else if is_comma && seen_and && j >= 2 {
+                prev = j - 2;
+            } else {
+                break;
+            }
+            let Some(e) = s.items[prev].ent else { break };
+            if !self.allowed(k, e) || (!relaxed && !self.opens_subject(s, prev)) {
+                break;
+            }
+            if sep.flags & F_COORD != 0 {
+                seen_and = true;
+            }
+            members.push(Member::Ent(e, prev));
+            cur = prev;
+            if members.len() > 16 {
+                break;
+            }
+        }
+        members.reverse();
+        Group { members, separate: false, end: q + 1 }
+    }
+
+    /// "The Economic Community of West African States (ECOWAS) imposed ...": at the
+    /// closing parenthesis `q`, an argument entity alone in parentheses is the subject.
+    pub(super) fn parenthesised_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+        let e = s.items.get(q.checked_sub(1)?)?.ent?;
+        let open = q.checked_sub(2)?;
+        if !self.allowed(k, e) || s.text[s.items[open].start..s.items[open].end] != *"(" {
+            return None;
+        }
+        Some((Group { members: vec![Member::Ent(e, q - 1)], separate: false, end: q }, q + 1, q - 1))
+    }
+
+    /// A subject set off by an apposition, at the apposition's closing comma `q`:
+    /// "Milei, a staunch supporter of Israel who ..., met Herzog" (the entity before
+    /// the opening comma, or the acronym in parentheses there), or "its commander,
+    /// General Abdel Fattah al-Burhan, had met ..." (a name of at most four title words
+    /// closing an apposition to a common noun). Cues inside the apposition are not
+    /// part of the trigger's auxiliary chain.
+    pub(super) fn apposition_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
+        let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
+        if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(|j| s.items[j].punct && matches!(text(j), ";" | ":")) {
+            return None;
+        }
+        let single = |e: usize, pos: usize| Group { members: vec![Member::Ent(e, pos)], separate: false, end: pos + 1 };
+        // The head before the opening comma (or its acronym in parentheses).
+        let mut head = c0 - 1;
+        if text(head) == ")" && head >= 2 && text(head - 2) == "(" {
+            head -= 1;
+        }
+        if let Some(e) = s.items[head].ent {
+            let possessed = s.items.get(head + 1).is_some_and(|it| it.flags & F_POSS != 0);
+            return (self.allowed(k, e) && !possessed).then(|| (single(e, head), q + 1, head));
+        }
+        // A name closing an apposition to a common noun.
+        let last = q - 1;
+        let e = s.items[last].ent?;
+        let titles = c0 + 1..last;
+        let plain_head = !s.items[c0 - 1].punct && s.items[c0 - 1].ent.is_none();
+        if self.allowed(k, e)
+            && plain_head
+            && titles.len() <= 4
+            && titles.clone().all(|j| !s.items[j].punct && s.items[j].ent.is_none())
+        {
+            return Some((single(e, last), q + 1, c0));
+        }
+        None
+    }
+
+    /// The subject of a trigger at `p`: (group, chain start, governing-window end).
+    pub(super) fn subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
+        let mut q = p;
+        let mut skipped = 0usize;
+        while q > 0 {
+            q -= 1;
+            let it = &s.items[q];
+            if let Some(e) = it.ent {
+                if !self.allowed(k, e) {
+                    return None;
+                }
+                // "a day after Hochstein held talks": a subordinator opens a clause whose
+                // subject the entity is, when no preposition stands between it and the trigger.
+                let subord = q > 0
+                    && s.items[q - 1].flags & F_SUBORD != 0
+                    && s.items[q - 1].ent.is_none()
+                    && s.items[q + 1..p]
+                        .iter()
+                        .all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
+                if !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
+                    // "flew to Rome to meet": a prepositional object, not the subject.
+                    skipped += 1;
+                    if skipped > self.rules.settings.max_subject_skip {
+                        return None;
+                    }
+                    continue;
+                }
+                // An infinitival subject ("urged X and Y to meet") may follow a verb.
+                let to = self.rules.vocab.get("to").copied().unwrap_or(NO_WORD);
+                let relaxed = p > 0 && s.items[p - 1].id == to && s.items[p - 1].ent.is_none();
+                let g = self.group_left_opt(s, k, q, relaxed);
+                let first = g.members.first().map(|m| m.pos()).unwrap_or(q);
+                return Some((g, q + 1, first));
+            }
+            if it.flags & F_POSS != 0 {
+                if k.possessor {
+                    skipped += 1;
+                    continue;
+                }
+                return None;
+            }
+            if it.punct {
+                // Past an apposition or a parenthesis only when the trigger follows
+                // within a short auxiliary chain ("..., was received by"), not a noun
+                // phrase or a verb of saying ("..., told the annual meeting").
+                let chain_only = skipped <= 3 && s.items[q + 1..p].iter().all(|it| it.flags & F_DET == 0);
+                return match &s.text[it.start..it.end] {
+                    ")" if chain_only => self.parenthesised_subject(s, k, q),
+                    "," if chain_only => self.apposition_subject(s, k, q),
+                    _ => None,
+                };
+            }
+            let f = it.flags;
+            if f & F_PRON_PER != 0 {
+                return Some((Group { members: vec![Member::Pron(q)], separate: false, end: q + 1 }, q + 1, q));
+            }
+            if f & F_SPEAKER != 0 {
+                // "\"We will not meet Hamas,\" Blinken told reporters": the quoted speaker.
+                let m = self.quote_speaker(s, k, q, p)?;
+                return Some((Group { members: vec![m], separate: false, end: q + 1 }, q + 1, q));
+            }
+            if f & F_PRON_OTHER != 0 {
+                return None;
+            }
+            if f & F_REL != 0 {
+                // "X, who met Y"
+                if q >= 2 && s.items[q - 1].ent.is_none() && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," {
+                    if let Some(e) = s.items[q - 2].ent {
+                        if self.allowed(k, e) {
+                            let g = self.group_left(s, k, q - 2);
+                            return Some((g, q, q));
+                        }
+                    }
+                }
+                return None;
+            }
+            if f & F_COORD != 0 || (f & F_VCOORD != 0 && skipped <= 2) {
+                // Verb coordination: "X visited Kiev and met Y", "he was not received by
+                // Sanchez, but held talks with Y" -> subject of the clause before.
+                let before = if f & F_VCOORD != 0 && q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," {
+                    q - 1
+                } else {
+                    q
+                };
+                let cs = self.clause_start(s, before);
+                if cs >= q {
+                    return None;
+                }
+                if s.items[cs].flags & F_PRON_PER != 0 {
+                    return Some((Group { members: vec![Member::Pron(cs)], separate: false, end: cs + 1 }, q + 1, cs));
+                }
+                let (m, _) = self.noun_phrase_member(s, k, cs, 4)?;
+                if m.pos() >= q {
+                    return None;
+                }
+                // The entity must be followed by something verbal, not be a coordinated subject.
+                let g = self.group_left(s, k, m.pos());
+                let _ = g;
+                return Some((Group { members: vec![m], separate: false, end: m.pos() + 1 }, q + 1, cs));
+            }
+            if f & (F_BREAK | F_COMP) != 0 {
+                return None;
+            }
+            skipped += 1;
+            if skipped > self.rules.settings.max_subject_skip {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The speaker of a quotation holding `q` (a first-person pronoun) and the trigger
+    /// at `p`: the argument entity next to a speech verb right after the closing quote
+    /// ("...," Blinken told reporters; "...," said Blinken).
+    pub(super) fn quote_speaker(&self, s: &Sentence, k: &KindRule, q: usize, p: usize) -> Option<Member> {
+        let is_quote = |i: usize| {
+            let it = &s.items[i];
+            it.ent.is_none() && matches!(&s.text[it.start..it.end], "\"" | "“" | "”")
+        };
+        let n = s.items.len();
+        if (0..q).filter(|&i| is_quote(i)).count() % 2 == 0 {
+            return None;
+        }
+        let c = (p..n).find(|&i| is_quote(i))?;
+        let speech = |i: usize| i < n && s.items[i].ent.is_none() && s.items[i].flags & F_SPEECH != 0;
+        let mut after_verb = false;
+        for i in c + 1..(c + 9).min(n) {
+            let it = &s.items[i];
+            if let Some(e) = it.ent {
+                if self.allowed(k, e) && (after_verb || speech(i + 1)) {
+                    return Some(Member::Ent(e, i));
+                }
+                continue;
+            }
+            if speech(i) {
+                after_verb = true;
+                continue;
+            }
+            if it.punct
+                || it.flags & !(F_NPPREP | F_PREP | F_DET) != 0
+                || (it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0)
+            {
+                return None;
+            }
+        }
+        None
+    }
+}
