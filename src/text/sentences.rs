@@ -3,11 +3,12 @@
 use std::ops::Range;
 
 /// Abbreviations whose trailing period does not end a sentence or a word.
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "sen", "rep", "gov",
-    "pres", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "etc", "jan", "feb", "mar", "apr", "aug",
-    "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx", "dept", "univ", "est", "gov't", "msgr", "supt",
-    "messrs",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "sen",
+    "rep", "gov", "pres", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "etc",
+    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx",
+    "dept", "univ", "est", "gov't", "msgr", "supt", "messrs",
 ];
 
 /// Whether `word` (without its final period) is an abbreviation or an initial.
