@@ -14,10 +14,40 @@ mod words;
 
 use std::ops::Range;
 
-pub use casing::{casing_class, CASING_CLASSES};
+pub use casing::{casing_class, casing_classes, CASING_CLASSES};
 pub(crate) use chars::CharIndex;
 pub use sentences::sentences;
 pub use words::words;
+
+/// Whether `c` separates words although it is not white space: control and
+/// format characters, unassigned and private-use code points, and U+FFFD
+/// (what a BERT normaliser deletes).
+pub(crate) fn is_break(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
+    c == '\u{fffd}'
+        || matches!(get_general_category(c), G::Control | G::Format | G::Unassigned | G::PrivateUse | G::Surrogate)
+}
+
+/// `text` with every [`is_break`] character replaced by spaces of the same
+/// byte length (borrowed when there is none).
+pub(crate) fn spaces_for_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    let replaced = |c: char| is_break(c) && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(replaced) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if replaced(c) {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// A text cut into sentences and each sentence into CoNLL-like words, once.
 ///

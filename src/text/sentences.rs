@@ -9,6 +9,8 @@ const ABBREVIATIONS: &[&str] = &[
     "rep", "gov", "pres", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "etc",
     "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx",
     "dept", "univ", "est", "gov't", "msgr", "supt", "messrs",
+    // U.S. state abbreviations of datelines ("TALLAHASSEE, Fla."), not ordinary words.
+    "calif", "fla", "ariz", "colo", "conn", "okla", "tenn", "minn", "mich", "nev", "neb", "wyo",
 ];
 
 /// Whether `word` (without its final period) is an abbreviation or an initial.
@@ -41,9 +43,16 @@ fn is_closing(c: char) -> bool {
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
+    let n = text.len();
+    // The char at byte `b` (a char boundary), if any.
+    let at = |b: usize| text.get(b..).and_then(|t| t.chars().next());
+    // Byte offset after the run of chars from `b` on that satisfy `f`.
+    let skip = |mut b: usize, f: &dyn Fn(char) -> bool| {
+        while let Some(c) = at(b).filter(|&c| f(c)) {
+            b += c.len_utf8();
+        }
+        b
+    };
     let push = |out: &mut Vec<Range<usize>>, s: usize, e: usize| {
         let seg = &text[s..e];
         let t = seg.trim_start();
@@ -53,18 +62,13 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             out.push(s2..s2 + t.len());
         }
     };
-    while i < n {
-        let (b, c) = chars[i];
+    let mut b = 0;
+    while let Some(c) = at(b) {
+        let next_b = b + c.len_utf8();
         if c == '\n' {
             // Blank line, or a line that ends a sentence or is a heading.
-            let mut j = i + 1;
-            let mut blank = false;
-            while j < n && chars[j].1.is_whitespace() {
-                if chars[j].1 == '\n' {
-                    blank = true;
-                }
-                j += 1;
-            }
+            let j = skip(next_b, &|c| c.is_whitespace());
+            let blank = text[next_b..j].contains('\n');
             let line = text[start..b].trim_end();
             let last_line = line.rsplit('\n').next().unwrap_or("");
             let ends_sentence =
@@ -72,47 +76,43 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             let heading = !last_line.chars().any(|c| c.is_lowercase());
             if blank || ends_sentence || heading || j >= n {
                 push(&mut out, start, b);
-                start = if j < n { chars[j].0 } else { text.len() };
+                start = j;
             }
-            i = j;
+            b = j;
             continue;
         }
         if matches!(c, '.' | '!' | '?') {
             // Extend over repeated punctuation and closing quotes/brackets.
-            let mut j = i + 1;
-            while j < n && (matches!(chars[j].1, '.' | '!' | '?') || is_closing(chars[j].1)) {
-                j += 1;
-            }
-            let end_b = if j < n { chars[j].0 } else { text.len() };
-            if j < n && chars[j].1.is_whitespace() && chars[j].1 != '\n' {
+            let j = skip(next_b, &|c| matches!(c, '.' | '!' | '?') || is_closing(c));
+            let inline_space = |c: char| c.is_whitespace() && c != '\n';
+            if at(j).is_some_and(inline_space) {
                 // Next non-space char.
-                let mut k = j;
-                while k < n && chars[k].1.is_whitespace() && chars[k].1 != '\n' {
-                    k += 1;
-                }
-                let next = if k < n { Some(chars[k].1) } else { None };
+                let k = skip(j, &inline_space);
+                let next = at(k);
                 let starts_lower = next.is_some_and(|c| c.is_lowercase());
-                let abbrev = c == '.' && j == i + 1 && {
+                let abbrev = c == '.' && j == next_b && {
                     let word_start = text[..b]
-                        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-                        .map(|p| p + 1)
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+                        .map(|(p, c)| p + c.len_utf8())
                         .unwrap_or(0);
                     let w = &text[word_start..b];
                     !w.is_empty() && is_abbreviation(w)
                 };
                 if next.is_some() && next != Some('\n') && !starts_lower && !abbrev {
-                    push(&mut out, start, end_b);
-                    start = chars[k].0;
-                    i = k;
+                    push(&mut out, start, j);
+                    start = k;
+                    b = k;
                     continue;
                 }
             }
-            i = j;
+            b = j;
             continue;
         }
-        i += 1;
+        b = next_b;
     }
-    push(&mut out, start, text.len());
+    push(&mut out, start, n);
     out
 }
 
@@ -137,5 +137,18 @@ mod tests {
         assert_eq!(sents("Secretary of State John\nKerry said so."), vec!["Secretary of State John\nKerry said so."]);
         assert!(sents("").is_empty());
         assert!(sents(" \n\t ").is_empty());
+    }
+
+    /// Multi-byte spaces before a sentence-final period (HTML's `&nbsp;`, the
+    /// ideographic space, line and paragraph separators) used to panic.
+    #[test]
+    fn multi_byte_spaces_before_a_period() {
+        for space in ['\u{a0}', '\u{85}', '\u{2028}', '\u{2029}', '\u{3000}'] {
+            let t = format!("Kerry met{space}Lavrov. Obama met Cameron.");
+            let got = sents(&t);
+            assert_eq!(got.last().copied(), Some("Obama met Cameron."), "{space:?}: {got:?}");
+            let t = format!("He met Mr.{space}Smith. Then left.");
+            assert!(!sents(&t).is_empty());
+        }
     }
 }

@@ -14,20 +14,27 @@ fn is_trailing_punct(c: char) -> bool {
     matches!(c, '"' | '\'' | ')' | ']' | '}' | '>' | '»' | '”' | '’' | ',' | ';' | ':' | '!' | '?' | '…')
 }
 
+/// An apostrophe and one or two letters: "'s", "'S", "'re", "'ll", "’d".
+fn is_clitic(w: &str) -> bool {
+    let rest = w.strip_prefix('\'').or_else(|| w.strip_prefix('’'));
+    rest.is_some_and(|r| (1..=2).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
 /// CoNLL-2003-like words of `text[range]`, as absolute byte ranges.
 ///
 /// Whitespace separates chunks; leading quotes and brackets, trailing
 /// punctuation, a possessive `'s`, dashes and slashes are split off. Internal periods
 /// and hyphens stay ("U.S.", "Garcia-Margallo", "Ki-moon"), and so does the
-/// final period of an abbreviation ("Mr.", "U.S.").
+/// final period of an abbreviation ("Mr.", "U.S."). A range that is not a
+/// char-boundary range of `text` has no words.
 pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let seg = &text[range.clone()];
+    let Some(seg) = text.get(range.clone()) else { return out };
     let mut chunk_start: Option<usize> = None;
     let flush = |s: usize, e: usize, out: &mut Vec<Range<usize>>| split_chunk(text, s, e, out);
     for (i, c) in seg.char_indices() {
         let b = range.start + i;
-        if c.is_whitespace() || c == '—' || c == '–' || c == '/' || c.is_control() {
+        if c.is_whitespace() || c == '—' || c == '–' || c == '/' || super::is_break(c) {
             if let Some(s) = chunk_start.take() {
                 flush(s, b, &mut out);
             }
@@ -45,6 +52,11 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
 }
 
 fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize>>) {
+    // A clitic written apart ("'s", "'re", "n't" in CoNLL's spacing) is one word.
+    if is_clitic(&text[s..e]) {
+        out.push(s..e);
+        return;
+    }
     // Leading punctuation, one char each.
     while s < e {
         let c = text[s..e].chars().next().unwrap_or(' ');
@@ -123,7 +135,18 @@ mod tests {
             ]
         );
         assert_eq!(ws("in Rome."), vec!["in", "Rome", "."]);
+        // CoNLL's own tokens stay whole: clitics written apart, state abbreviations.
+        assert_eq!(
+            ws("Nation 's Cup MOODY 'S we 're TALLAHASSEE , Fla."),
+            vec!["Nation", "'s", "Cup", "MOODY", "'S", "we", "'re", "TALLAHASSEE", ",", "Fla."]
+        );
+        assert_eq!(ws("'Hello' 'sup"), vec!["'", "Hello", "'", "'", "sup"]);
         assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);
         assert_eq!(ws("Zoë — Москва"), vec!["Zoë", "—", "Москва"]);
+        // Control and format characters separate words, as the tokenizer's
+        // normaliser deletes them (they used to glue "Kerry\x0bmet").
+        assert_eq!(ws("Kerry\x0bmet\u{ad}Lavrov\u{0}in\u{200b}Rome"), vec!["Kerry", "met", "Lavrov", "in", "Rome"]);
+        // A range off char boundaries has no words rather than a panic.
+        assert!(words("Zoë", 0..3).is_empty() && words("ab", Range { start: 1, end: 0 }).is_empty() && words("ab", 0..9).is_empty());
     }
 }
