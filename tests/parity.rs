@@ -1,6 +1,7 @@
 //! Parity with the reference implementation (transformers + torch): the tiny
-//! random BERT in tests/fixtures/tiny-bert and its logits were produced by
-//! scripts/make_parity_fixture.py; newsie must reproduce the logits.
+//! random BERT, RoBERTa and DistilBERT token classifiers in tests/fixtures/
+//! and their logits were produced by scripts/make_parity_fixture.py; newsie
+//! must reproduce the logits for each architecture.
 
 use newsie::model::{Backend, CandleModel, ModelConfig, ModelInput};
 use serde::Deserialize;
@@ -19,12 +20,17 @@ struct Expected {
     cases: Vec<Case>,
 }
 
+const FIXTURES: [&str; 3] = ["tiny-bert", "tiny-roberta", "tiny-distilbert"];
+
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
 }
 
 fn load() -> (CandleModel, Expected) {
-    let dir = fixture();
+    load_from(&fixture())
+}
+
+fn load_from(dir: &std::path::Path) -> (CandleModel, Expected) {
     let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
     let model = CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
     let exp: Expected = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
@@ -43,7 +49,13 @@ fn max_abs_diff(got: &ndarray::Array3<f32>, row: usize, want: &[Vec<f32>]) -> f3
 
 #[test]
 fn logits_match_reference_one_by_one() {
-    let (model, exp) = load();
+    for name in FIXTURES {
+        let (model, exp) = load_from(&fixture().with_file_name(name));
+        one_by_one(name, &model, &exp);
+    }
+}
+
+fn one_by_one(name: &str, model: &CandleModel, exp: &Expected) {
     assert_eq!(exp.cases.len(), 4);
     for c in &exp.cases {
         let n = c.ids.len();
@@ -51,20 +63,28 @@ fn logits_match_reference_one_by_one() {
         let input =
             ModelInput { batch: 1, seq_len: n, input_ids: &c.ids, type_ids: &c.type_ids, attention_mask: &mask };
         let got = model.forward(&input).unwrap();
-        assert_eq!(got.shape(), &[1, n, 9]);
+        assert_eq!(got.shape(), &[1, n, 9], "{name}");
         let d = max_abs_diff(&got, 0, &c.logits);
-        assert!(d < 1e-4, "{:?}: max abs diff {d}", c.text);
+        assert!(d < 1e-4, "{name} {:?}: max abs diff {d}", c.text);
     }
 }
 
 #[test]
 fn logits_match_reference_in_a_padded_batch() {
-    let (model, exp) = load();
+    for name in FIXTURES {
+        let (model, exp) = load_from(&fixture().with_file_name(name));
+        padded_batch(name, &model, &exp);
+    }
+}
+
+fn padded_batch(name: &str, model: &CandleModel, exp: &Expected) {
+    // Padding with the model's own pad id (RoBERTa's is 1).
+    let pad_id = if name == "tiny-roberta" { 1 } else { 0 };
     let seq = exp.cases.iter().map(|c| c.ids.len()).max().unwrap();
     let (mut ids, mut types, mut mask) = (Vec::new(), Vec::new(), Vec::new());
     for c in &exp.cases {
         let pad = seq - c.ids.len();
-        ids.extend(c.ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
+        ids.extend(c.ids.iter().copied().chain(std::iter::repeat_n(pad_id, pad)));
         types.extend(c.type_ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
         mask.extend(std::iter::repeat_n(1, c.ids.len()).chain(std::iter::repeat_n(0, pad)));
     }
@@ -73,7 +93,7 @@ fn logits_match_reference_in_a_padded_batch() {
     let got = model.forward(&input).unwrap();
     for (row, c) in exp.cases.iter().enumerate() {
         let d = max_abs_diff(&got, row, &c.logits);
-        assert!(d < 1e-4, "{:?} in batch: max abs diff {d}", c.text);
+        assert!(d < 1e-4, "{name} {:?} in batch: max abs diff {d}", c.text);
     }
 }
 

@@ -164,7 +164,8 @@ def encode_sentences(tok, sentences):
     for tid, (s, e) in zip(enc.ids, enc.offsets):
         wi = char_word[s] if s < len(text) else -1
         ids.append(tid)
-        types.append(token_casing(text, s, e))
+        ws, we = word_spans[wi] if wi >= 0 else (s, e)
+        types.append(token_casing(text, s, e, ws, we))
         if wi < 0:
             labels.append(L2I["O"])
             first.append(-1)

@@ -37,7 +37,12 @@ impl Encoder {
     /// Segments and tokenises `text`, one tokenizer input per sentence.
     pub(crate) fn encode(&self, text: &str) -> Result<EncodedText> {
         let segments = Segmented::new(text);
-        let inputs: Vec<&str> = segments.sentences().iter().map(|r| &text[r.clone()]).collect();
+        // Characters a BERT normaliser deletes (controls, format characters)
+        // would glue the words around them into one token; they are word
+        // breaks, so the tokenizer sees spaces there (same byte length, so
+        // offsets are unchanged).
+        let clean = text::spaces_for_breaks(text);
+        let inputs: Vec<&str> = segments.sentences().iter().map(|r| &clean[r.clone()]).collect();
         let encs = self.tokenizer.encode_batch(inputs, false).map_err(Error::Tokenizer)?;
         let total: usize = encs.iter().map(|e| e.get_ids().len()).sum();
         let mut t = EncodedText {
@@ -47,13 +52,14 @@ impl Encoder {
             sentence_tokens: Vec::with_capacity(segments.sentences().len()),
             segments: Segmented::default(),
         };
-        for (range, enc) in segments.sentences().iter().zip(encs) {
+        for (i, (range, enc)) in segments.sentences().iter().zip(encs).enumerate() {
             let first = t.ids.len();
-            for (&id, &(s, e)) in enc.get_ids().iter().zip(enc.get_offsets()) {
-                let (s, e) = (range.start + s, range.start + e);
-                t.ids.push(id);
-                t.type_ids.push(if self.casing { text::casing_class(text, s, e) } else { 0 });
-                t.offsets.push((s, e));
+            t.ids.extend_from_slice(enc.get_ids());
+            t.offsets.extend(enc.get_offsets().iter().map(|&(s, e)| (range.start + s, range.start + e)));
+            if self.casing {
+                t.type_ids.extend(text::casing_classes(text, segments.words_of(i), &t.offsets[first..]));
+            } else {
+                t.type_ids.resize(t.ids.len(), 0);
             }
             t.sentence_tokens.push(first..t.ids.len());
         }
