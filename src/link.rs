@@ -5,6 +5,8 @@
 //! [`Entity`]s with ids `0..` in order of first mention. Reads only the
 //! mentions' text and labels, never the model.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::document::{Entity, EntityKind, Mention};
 
 /// Normalised name tokens: lower case, no leading "the", no trailing possessive,
@@ -70,11 +72,64 @@ fn compatible(a: &EntityKind, b: &EntityKind) -> bool {
 
 struct Cluster {
     kind: EntityKind,
-    /// Normalised token lists of every mention.
-    forms: Vec<Vec<String>>,
-    /// Raw texts of every mention.
-    raw: Vec<String>,
+    /// Normalised token lists of its mentions (each once).
+    forms: HashSet<Vec<String>>,
+    /// Raw texts of its mentions (each once).
+    raw: HashSet<String>,
     last_seen: usize,
+}
+
+/// Clusters by the keys a mention can match them on, so that each mention
+/// looks only at clusters it could join (linking stays linear in the number of
+/// mentions, however many there are).
+#[derive(Default)]
+struct Index {
+    clusters: Vec<Cluster>,
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    /// Adds a mention's form and text to cluster `ci`, and the cluster to the
+    /// keys they give.
+    fn add(&mut self, ci: usize, toks: Vec<String>, text: &str) {
+        let mut keys = Vec::new();
+        if let Some(last) = toks.last() {
+            keys.push(format!("x:{}", toks.join("\u{1}")));
+            keys.push(format!("l:{}", strip_article(last)));
+            keys.push(format!("t:{last}"));
+        }
+        if text.split_whitespace().count() >= 2 {
+            keys.push(format!("i:{}", initials(text)));
+        }
+        if let Some(ac) = acronym(text) {
+            keys.push(format!("a:{ac}"));
+        }
+        let c = &mut self.clusters[ci];
+        c.forms.insert(toks);
+        c.raw.insert(text.to_string());
+        for k in keys {
+            let v = self.by_key.entry(k).or_default();
+            if v.last() != Some(&ci) && !v.contains(&ci) {
+                v.push(ci);
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> &[usize] {
+        self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The most recently seen cluster among `candidates` that `accept`s.
+    fn best(&self, candidates: impl Iterator<Item = usize>, accept: impl Fn(&Cluster) -> bool) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for ci in candidates {
+            let c = &self.clusters[ci];
+            if accept(c) && best.is_none_or(|(_, ls)| c.last_seen > ls) {
+                best = Some((ci, c.last_seen));
+            }
+        }
+        best.map(|b| b.0)
+    }
 }
 
 /// Gives each mention its canonical entity id ([`Entity::entity_id`], 0.. in
@@ -91,68 +146,44 @@ struct Cluster {
 ///
 /// Mentions should be sorted by start offset; the function works in input order.
 pub fn link(mentions: Vec<Mention>) -> Vec<Entity> {
-    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut index = Index::default();
     let mut out = Vec::with_capacity(mentions.len());
     for (i, e) in mentions.into_iter().enumerate() {
         let toks = name_tokens(&e.text);
         let mut found: Option<usize> = None;
-        if !toks.is_empty() {
-            // Exact.
-            let mut best: Option<(usize, usize)> = None;
-            for (ci, c) in clusters.iter().enumerate() {
-                if compatible(&c.kind, &e.label)
-                    && c.forms.contains(&toks)
-                    && best.is_none_or(|(_, ls)| c.last_seen > ls)
-                {
-                    best = Some((ci, c.last_seen));
-                }
-            }
-            found = best.map(|b| b.0);
+        if let Some(last) = toks.last() {
+            let exact = format!("x:{}", toks.join("\u{1}"));
+            found = index.best(index.get(&exact).iter().copied(), |c| compatible(&c.kind, &e.label));
             if found.is_none() {
-                let mut best: Option<(usize, usize)> = None;
-                for (ci, c) in clusters.iter().enumerate() {
-                    if !link_fuzzy(&c.kind, &c.forms, &c.raw, &e.label, &toks, &e.text) {
-                        continue;
-                    }
-                    if best.is_none_or(|(_, ls)| c.last_seen > ls) {
-                        best = Some((ci, c.last_seen));
-                    }
+                let mut keys = vec![format!("l:{}", strip_article(last)), format!("t:{last}")];
+                if let Some(ac) = acronym(&e.text) {
+                    keys.push(format!("i:{ac}"));
                 }
-                found = best.map(|b| b.0);
+                if e.text.split_whitespace().count() >= 2 {
+                    keys.push(format!("a:{}", initials(&e.text)));
+                }
+                let candidates = keys.iter().flat_map(|k| index.get(k).iter().copied());
+                found = index.best(candidates, |c| link_fuzzy(c, &e.label, &toks, &e.text));
             }
         }
-        match found {
-            Some(ci) => {
-                let c = &mut clusters[ci];
-                c.forms.push(toks);
-                c.raw.push(e.text.clone());
-                c.last_seen = i;
-                out.push(e.with_entity_id(ci));
-            }
+        let ci = match found {
+            Some(ci) => ci,
             None => {
-                let id = clusters.len();
-                clusters.push(Cluster {
-                    kind: e.label.clone(),
-                    forms: vec![toks],
-                    raw: vec![e.text.clone()],
-                    last_seen: i,
-                });
-                out.push(e.with_entity_id(id));
+                let kind = e.label.clone();
+                index.clusters.push(Cluster { kind, forms: HashSet::new(), raw: HashSet::new(), last_seen: i });
+                index.clusters.len() - 1
             }
-        }
+        };
+        index.clusters[ci].last_seen = i;
+        index.add(ci, toks, &e.text);
+        out.push(e.with_entity_id(ci));
     }
     out
 }
 
-fn link_fuzzy(
-    ck: &EntityKind,
-    forms: &[Vec<String>],
-    raw: &[String],
-    k: &EntityKind,
-    toks: &[String],
-    text: &str,
-) -> bool {
-    match (ck, k) {
+fn link_fuzzy(c: &Cluster, k: &EntityKind, toks: &[String], text: &str) -> bool {
+    let (forms, raw) = (&c.forms, &c.raw);
+    match (&c.kind, k) {
         (EntityKind::Person, EntityKind::Person) => forms.iter().any(|f| person_match(f, toks)),
         (a, b) if compatible(a, b) && matches!(a, EntityKind::Organization | EntityKind::Location) => {
             // Acronyms both ways.

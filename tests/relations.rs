@@ -392,16 +392,13 @@ fn never_panics_on_odd_input() {
     let list: Vec<(String, &str)> = (0..3000).map(|i| (format!("P{i}"), "PER")).collect();
     let l2: Vec<(&str, &str)> = list.iter().map(|(a, b)| (a.as_str(), *b)).collect();
     let es = ents(&long, &l2);
-    let t0 = std::time::Instant::now();
     let rs = rules.extract(&long, &es);
-    assert!(rs.len() <= 64);
-    assert!(t0.elapsed().as_secs_f64() < 2.0);
+    assert!(rs.len() <= 64, "max_pairs_per_sentence bounds the work: {}", rs.len());
 }
 
 #[test]
 fn seed_article() {
-    let t = std::fs::read_to_string("/work/shared/data/seed/crimea-2014-03-05.txt");
-    let Ok(t) = t else { return };
+    let Some(t) = common::seed_article() else { return };
     // A gazetteer standing in for a good NER.
     let names: &[(&str, &str)] = &[
         ("Sergei Lavrov", "PER"),

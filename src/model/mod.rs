@@ -47,7 +47,9 @@ pub struct ModelInput<'a> {
 
 impl ModelInput<'_> {
     pub(crate) fn check(&self) -> Result<()> {
-        let n = self.batch * self.seq_len;
+        let n = self.batch.checked_mul(self.seq_len).ok_or_else(|| {
+            Error::Config(format!("model input of {} × {} tokens is too large", self.batch, self.seq_len))
+        })?;
         if self.input_ids.len() != n || self.type_ids.len() != n || self.attention_mask.len() != n {
             return Err(Error::Config(format!(
                 "model input slices must hold batch × seq_len = {n} values (ids {}, types {}, mask {})",

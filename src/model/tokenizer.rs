@@ -52,6 +52,33 @@ pub(crate) fn load_tokenizer(dir: &Path, pad_hint: Option<u32>) -> Result<(Token
     Ok((tok, SpecialTokens { cls, sep, pad }))
 }
 
+/// Whether a WordPiece model lower-cases its input: `do_lower_case` in
+/// `tokenizer_config.json` when the file says so; otherwise read from the
+/// vocabulary, which has upper-case tokens only if the model is cased. A
+/// `tokenizer_config.json` that is not JSON, or whose `do_lower_case` is not a
+/// boolean, is an error naming the file.
+fn lower_case(dir: &Path, wp: &WordPiece) -> Result<bool> {
+    let path = dir.join("tokenizer_config.json");
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::invalid_model_src(&path, "not a valid tokenizer_config.json", e))?;
+        match v.get("do_lower_case") {
+            Some(serde_json::Value::Bool(b)) => return Ok(*b),
+            Some(other) => {
+                return Err(Error::invalid_model(&path, format!("do_lower_case must be true or false, not {other}")))
+            }
+            None => {}
+        }
+    }
+    use tokenizers::Model;
+    let cased = wp.get_vocab().keys().any(|t| {
+        let t = t.trim_start_matches("##");
+        !(t.starts_with('[') && t.ends_with(']')) && t.chars().any(char::is_uppercase)
+    });
+    Ok(!cased)
+}
+
 fn wordpiece_from_vocab(dir: &Path, vocab: &Path) -> Result<Tokenizer> {
     let vocab_str = vocab.to_str().ok_or_else(|| Error::invalid_model(vocab, "path is not UTF-8"))?;
     let wp = WordPiece::from_file(vocab_str).unk_token("[UNK]".into()).build().map_err(|e| Error::InvalidModel {
@@ -59,12 +86,7 @@ fn wordpiece_from_vocab(dir: &Path, vocab: &Path) -> Result<Tokenizer> {
         message: "not a readable WordPiece vocab.txt".into(),
         source: Some(e),
     })?;
-    // do_lower_case from tokenizer_config.json; BERT's default is true.
-    let lowercase = std::fs::read_to_string(dir.join("tokenizer_config.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-        .and_then(|v| v.get("do_lower_case").and_then(|b| b.as_bool()))
-        .unwrap_or(true);
+    let lowercase = lower_case(dir, &wp)?;
     let mut tok = Tokenizer::new(wp);
     tok.with_normalizer(Some(BertNormalizer::new(true, true, None, lowercase)));
     tok.with_pre_tokenizer(Some(BertPreTokenizer));

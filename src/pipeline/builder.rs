@@ -197,6 +197,11 @@ impl ExtractorBuilder {
             return Err(Error::Config("window_tokens must be at least 8".into()));
         }
         let window = self.window_tokens.min(max_tokens);
+        if window < 8 {
+            return Err(Error::Config(format!(
+                "the model takes at most {max_tokens} tokens per window; newsie needs at least 8"
+            )));
+        }
         let budget = window - 2;
         let overlap = self.overlap_tokens.unwrap_or((budget / 4).min(32));
         if overlap * 2 >= budget {

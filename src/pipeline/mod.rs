@@ -167,6 +167,9 @@ impl Extractor {
     /// # Errors
     /// [`crate::Error::Inference`] if the backend fails.
     pub fn probabilities(&self, docs: &[EncodedText]) -> Result<Vec<Vec<f32>>> {
+        for (d, doc) in docs.iter().enumerate() {
+            check_encoding(doc).map_err(|m| crate::Error::Config(format!("encoding {d} is inconsistent: {m}")))?;
+        }
         let mut windows = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
             self.windows.windows(d, doc, &mut windows);
@@ -231,9 +234,51 @@ impl Extractor {
     }
 }
 
+/// An encoding's parts must fit together: one type id and one offset per
+/// token, sentence token ranges in order and inside the tokens.
+fn check_encoding(doc: &EncodedText) -> std::result::Result<(), String> {
+    let n = doc.ids.len();
+    if doc.type_ids.len() != n || doc.offsets.len() != n {
+        return Err(format!("{n} ids, {} type ids, {} offsets", doc.type_ids.len(), doc.offsets.len()));
+    }
+    let mut prev = 0;
+    for r in &doc.sentence_tokens {
+        if r.start < prev || r.start > r.end || r.end > n {
+            return Err(format!("sentence tokens {r:?} out of order or past {n} tokens"));
+        }
+        prev = r.end;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stage calls with mismatched or hand-made inputs give errors or stop
+    /// early; they never panic.
+    #[test]
+    fn stages_refuse_inconsistent_inputs() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
+        let ex = Extractor::builder().model(dir.to_str().unwrap()).relations(false).build().unwrap();
+        let text = "Kerry met Lavrov in Rome. Obama met Cameron.";
+        let enc = ex.encode(text).unwrap();
+        let probs = ex.probabilities(std::slice::from_ref(&enc)).unwrap();
+        let mut bad = enc.clone();
+        bad.sentence_tokens[0] = std::ops::Range { start: 5, end: 2 };
+        assert!(ex.probabilities(std::slice::from_ref(&bad)).is_err());
+        bad.sentence_tokens[0] = 0..10_000;
+        assert!(ex.probabilities(std::slice::from_ref(&bad)).is_err());
+        let mut short = enc.clone();
+        short.type_ids.pop();
+        assert!(ex.probabilities(&[short]).is_err());
+        // decode: another text, a short probability slice, reversed ranges.
+        assert!(ex.decode("Zoë", &enc, &probs[0]).is_empty());
+        let _ = ex.decode(text, &enc, &probs[0][..5]);
+        let mut rev = enc.clone();
+        rev.sentence_tokens[1] = std::ops::Range { start: 9, end: 3 };
+        let _ = ex.decode(text, &rev, &probs[0]);
+    }
 
     #[test]
     fn extractor_is_send_sync() {
@@ -249,10 +294,17 @@ mod fixture_tests {
     use super::*;
 
     /// newsie's tokenisation and casing channel equal the reference's on the
-    /// parity fixture (ids, byte offsets, type ids).
+    /// parity fixtures (ids, byte offsets, type ids): BERT with the casing
+    /// channel, RoBERTa's byte-level BPE, DistilBERT.
     #[test]
     fn tokenization_matches_reference() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
+        for name in ["tiny-bert", "tiny-roberta", "tiny-distilbert"] {
+            tokenization_matches(name);
+        }
+    }
+
+    fn tokenization_matches(name: &str) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         let ex = Extractor::builder().model(dir.to_str().unwrap()).relations(false).build().unwrap();
         let exp: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();

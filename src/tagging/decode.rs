@@ -145,7 +145,7 @@ impl Decoder<'_> {
         let word_labels: Vec<(usize, f32)> =
             chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
         let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
-        for (s, e, label) in labels::spans(tags) {
+        for (s, e, label) in clean_spans(text, words, labels::spans(tags)) {
             let (start, end) = (words[s].start, words[e - 1].end);
             let (start, end) = if label == EntityKind::Misc { (start, end) } else { trim_compound(text, start, end) };
             let score = word_labels[s..e].iter().map(|(_, p)| p).sum::<f32>() / (e - s) as f32;
@@ -159,6 +159,69 @@ impl Decoder<'_> {
                 score,
             });
         }
+    }
+}
+
+/// Word spans of entities made fit for real text, where punctuation is glued
+/// to words and captions carry position markers:
+/// - split at a bracket ("Ranyon ( Rangoon )");
+/// - trim punctuation and possessive words (`'s`) off both ends ("Abe .",
+///   "Modi (", "Acme Corp 's");
+/// - drop photo-caption markers: "L", "R", "C", "2nd L", "L-R" ... in brackets.
+fn clean_spans(
+    text: &str,
+    words: &[Range<usize>],
+    spans: Vec<(usize, usize, EntityKind)>,
+) -> Vec<(usize, usize, EntityKind)> {
+    let word = |i: usize| &text[words[i].clone()];
+    let is_punct = |i: usize| !word(i).chars().any(char::is_alphanumeric);
+    let splits = |i: usize| matches!(word(i), "(" | ")" | "[" | "]" | "{" | "}");
+    let is_edge = |i: usize| is_punct(i) || matches!(word(i), "'s" | "’s" | "'S" | "’S");
+    let mut out = Vec::with_capacity(spans.len());
+    for (s, e, kind) in spans {
+        let mut a = s;
+        while a < e {
+            let mut b = a;
+            while b < e && !splits(b) {
+                b += 1;
+            }
+            let (mut x, mut y) = (a, b);
+            while x < y && is_edge(x) {
+                x += 1;
+            }
+            while y > x && is_edge(y - 1) {
+                y -= 1;
+            }
+            if x < y && !caption_marker(text, words, x, y) {
+                out.push((x, y, kind.clone()));
+            }
+            a = b + 1;
+        }
+    }
+    out
+}
+
+/// Whether words `s..e` sit inside brackets whose whole content is a photo
+/// caption's position marker: "(L)", "(R)", "(C)", "(2nd L)", "(L-R)", "(top)".
+fn caption_marker(text: &str, words: &[Range<usize>], s: usize, e: usize) -> bool {
+    let word = |i: usize| &text[words[i].clone()];
+    let open = (s.saturating_sub(3)..s).rev().find(|&i| word(i) == "(");
+    let close = (e..(e + 3).min(words.len())).find(|&i| word(i) == ")");
+    let (Some(open), Some(close)) = (open, close) else { return false };
+    let inner: Vec<&str> = text[words[open].end..words[close].start].split_whitespace().collect();
+    let place = |w: &str| {
+        matches!(w, "L" | "R" | "C" | "L-R" | "R-L" | "top" | "bottom" | "centre" | "center" | "front" | "back")
+    };
+    let ordinal = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(&w[digits.len()..], "st" | "nd" | "rd" | "th")
+    };
+    match inner.as_slice() {
+        [w] => place(w),
+        [n, w] => ordinal(n) && place(w),
+        _ => false,
     }
 }
 
@@ -339,6 +402,30 @@ mod tests {
         let viterbi_out = decode(text, &offs, &probs, &ls, Aggregation::First, Decoding::Constrained);
         assert_eq!(greedy.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Margallo"]);
         assert_eq!(viterbi_out.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), vec!["Garcia Margallo"]);
+    }
+
+    /// Punctuation and possessives never start or end an entity, brackets and
+    /// slashes split one, and caption markers are not entities.
+    #[test]
+    fn spans_fit_real_text() {
+        let t = "Baz Ratner ( REUTERS ) said Acme Corp's unit ( R ) met Modi ( 2nd L ) at Procter & Gamble .";
+        let words = crate::text::words(t, 0..t.len());
+        let span = |a: &str| {
+            let i = words.iter().position(|w| &t[w.clone()] == a).unwrap();
+            i
+        };
+        let org = EntityKind::Organization;
+        let all = vec![
+            (span("Baz"), span(")") + 1, org.clone()),
+            (span("Acme"), span("'s") + 1, org.clone()),
+            (span("R"), span("R") + 1, EntityKind::Location),
+            (span("Modi"), span("Modi") + 2, EntityKind::Person),
+            (span("2nd"), span("L") + 1, EntityKind::Location),
+            (span("Procter"), words.len(), org.clone()),
+        ];
+        let got: Vec<&str> =
+            clean_spans(t, &words, all).into_iter().map(|(s, e, _)| &t[words[s].start..words[e - 1].end]).collect();
+        assert_eq!(got, ["Baz Ratner", "REUTERS", "Acme Corp", "Modi", "Procter & Gamble"]);
     }
 
     #[test]

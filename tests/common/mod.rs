@@ -8,10 +8,26 @@ pub fn tiny_model() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
 }
 
-/// The seed article.
+/// A file of `../shared/data/` (beside the checkout). Missing, it is `None`
+/// (the test is skipped, with a note) on a developer's machine, but a failure
+/// under `CI=true`, so a CI run can never pass by skipping.
+pub fn shared_data(rel: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{} is needed under CI=true: {e}", path.display())
+        }
+        Err(e) => {
+            eprintln!("skipping: {} not readable ({e})", path.display());
+            None
+        }
+    }
+}
+
+/// The seed article (see [`shared_data`]).
 pub fn seed_article() -> Option<String> {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/seed/crimea-2014-03-05.txt"))
-        .ok()
+    shared_data("seed/crimea-2014-03-05.txt")
 }
 
 /// Checks the offset invariants of a document against its text.
