@@ -67,35 +67,36 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize
             break;
         }
     }
-    // Trailing punctuation, collected in reverse.
+    // Trailing punctuation and a possessive 's / ’s, collected in reverse
+    // ("Kerry's," and "Kerry:'s" alike).
     let mut tail = Vec::new();
-    while let Some(c) = text[s..e].chars().next_back() {
-        let cl = c.len_utf8();
-        if e - s <= cl {
-            break;
-        }
-        if is_trailing_punct(c) {
-            tail.push(e - cl..e);
-            e -= cl;
-        } else if c == '.' {
-            let word = &text[s..e - 1];
-            if is_abbreviation(word) || word.ends_with('.') {
+    loop {
+        while let Some(c) = text[s..e].chars().next_back() {
+            let cl = c.len_utf8();
+            if e - s <= cl {
                 break;
             }
-            tail.push(e - 1..e);
-            e -= 1;
-        } else {
-            break;
+            if is_trailing_punct(c) {
+                tail.push(e - cl..e);
+                e -= cl;
+            } else if c == '.' {
+                let word = &text[s..e - 1];
+                if is_abbreviation(word) || word.ends_with('.') {
+                    break;
+                }
+                tail.push(e - 1..e);
+                e -= 1;
+            } else {
+                break;
+            }
         }
-    }
-    // Possessive 's / ’s.
-    let w = &text[s..e];
-    for suffix in ["'s", "’s", "'S", "’S"] {
-        if w.len() > suffix.len() && w.ends_with(suffix) {
-            tail.push(e - suffix.len()..e);
-            e -= suffix.len();
+        let w = &text[s..e];
+        let Some(suffix) = ["'s", "’s", "'S", "’S"].into_iter().find(|x| w.len() > x.len() && w.ends_with(x))
+        else {
             break;
-        }
+        };
+        tail.push(e - suffix.len()..e);
+        e -= suffix.len();
     }
     if s < e {
         out.push(s..e);
@@ -141,12 +142,18 @@ mod tests {
             vec!["Nation", "'s", "Cup", "MOODY", "'S", "we", "'re", "TALLAHASSEE", ",", "Fla."]
         );
         assert_eq!(ws("'Hello' 'sup"), vec!["'", "Hello", "'", "'", "sup"]);
+        // Punctuation before a possessive is split off too (found by the property tests).
+        assert_eq!(ws("Hamas:'s Kerry]'s"), vec!["Hamas", ":", "'s", "Kerry", "]", "'s"]);
         assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);
         assert_eq!(ws("Zoë — Москва"), vec!["Zoë", "—", "Москва"]);
         // Control and format characters separate words, as the tokenizer's
         // normaliser deletes them (they used to glue "Kerry\x0bmet").
         assert_eq!(ws("Kerry\x0bmet\u{ad}Lavrov\u{0}in\u{200b}Rome"), vec!["Kerry", "met", "Lavrov", "in", "Rome"]);
         // A range off char boundaries has no words rather than a panic.
-        assert!(words("Zoë", 0..3).is_empty() && words("ab", Range { start: 1, end: 0 }).is_empty() && words("ab", 0..9).is_empty());
+        assert!(
+            words("Zoë", 0..3).is_empty()
+                && words("ab", Range { start: 1, end: 0 }).is_empty()
+                && words("ab", 0..9).is_empty()
+        );
     }
 }
