@@ -17,6 +17,8 @@
 //!   --batch-size N             windows per model call (default 16)
 //!   --threads N                inference threads (default: all cores)
 //!   --rules FILE               relation rules (TOML) instead of the built-in ones
+//!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
+//!                              and is not held in memory (default 64 MiB)
 //!   --no-relations             entities only
 //!   --quiet                    no progress on stderr
 
@@ -45,11 +47,12 @@ struct Args {
     rules: Option<PathBuf>,
     relations: bool,
     quiet: bool,
+    max_line_bytes: usize,
     input: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: extract [--format text|json|jsonl] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
-[--aggregation first|average|max] [--batch-size N] [--threads N] [--rules FILE] [--no-relations] [--quiet] [FILE|-]";
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
     a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))
@@ -66,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
         rules: None,
         relations: true,
         quiet: false,
+        max_line_bytes: 64 << 20,
         input: None,
     };
     let mut it = std::env::args_os().skip(1);
@@ -110,6 +114,7 @@ fn parse_args() -> Result<Args, String> {
             "--threads" => args.threads = Some(number("--threads", value("--threads")?)?),
             "--rules" => args.rules = Some(PathBuf::from(value("--rules")?)),
             "--no-relations" => args.relations = false,
+            "--max-line-bytes" => args.max_line_bytes = number("--max-line-bytes", value("--max-line-bytes")?)?,
             "--quiet" | "-q" => args.quiet = true,
             "-" => args.input = None,
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
@@ -222,11 +227,18 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
         let mut buf = Vec::new();
         while group.len() < GROUP {
             buf.clear();
-            let read = input.read_until(b'\n', &mut buf).map_err(|e| format!("cannot read input: {e}"))?;
+            let (read, whole) = read_line_capped(&mut input, &mut buf, args.max_line_bytes)
+                .map_err(|e| format!("cannot read input: {e}"))?;
             if read == 0 {
                 break;
             }
             line_no += 1;
+            if !whole {
+                let id = serde_json::json!(format!("line {line_no}"));
+                let msg = format!("line {line_no} is {read} bytes, over --max-line-bytes {}", args.max_line_bytes);
+                group.push((id, Err(msg)));
+                continue;
+            }
             if buf.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
@@ -236,10 +248,7 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
             break;
         }
         let texts: Vec<&str> = group.iter().filter_map(|(_, t)| t.as_deref().ok()).collect();
-        let docs = match ex.extract_batch(&texts) {
-            Ok(d) => d.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => texts.iter().map(|_| Err(error_chain(&e))).collect(),
-        };
+        let docs = extract_each(ex, &texts);
         let mut docs = docs.into_iter();
         for (id, t) in group {
             let line = match t.and_then(|_| docs.next().unwrap_or_else(|| Err("internal: missing result".into()))) {
@@ -264,6 +273,55 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
         }
     }
     Ok((n, bad))
+}
+
+/// Extracts a group in one batch; should the batch fail (or the library
+/// panic), each text again on its own, so one document's failure is its own
+/// error line and never the others'.
+fn extract_each(ex: &Extractor, texts: &[&str]) -> Vec<Result<Document, String>> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    if let Ok(Ok(docs)) = catch_unwind(AssertUnwindSafe(|| ex.extract_batch(texts))) {
+        return docs.into_iter().map(Ok).collect();
+    }
+    texts
+        .iter()
+        .map(|t| match catch_unwind(AssertUnwindSafe(|| ex.extract(t))) {
+            Ok(Ok(d)) => Ok(d),
+            Ok(Err(e)) => Err(error_chain(&e)),
+            Err(p) => {
+                let msg =
+                    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
+                Err(format!("internal error (please report): {}", msg.unwrap_or_default()))
+            }
+        })
+        .collect()
+}
+
+/// Reads one line into `buf`, keeping at most `cap` bytes of it; the rest of a
+/// longer line is read and dropped. Returns the line's length in bytes and
+/// whether it was kept whole.
+fn read_line_capped(input: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<(usize, bool)> {
+    let mut total = 0;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok((total, total <= cap));
+        }
+        let (line_end, used) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(p) => (true, p + 1),
+            None => (false, chunk.len()),
+        };
+        if total + used <= cap {
+            buf.extend_from_slice(&chunk[..used]);
+        } else {
+            buf.clear();
+        }
+        total += used;
+        input.consume(used);
+        if line_end {
+            return Ok((total, total <= cap));
+        }
+    }
 }
 
 fn parse_line(buf: &[u8], line_no: usize) -> (serde_json::Value, Result<String, String>) {

@@ -146,39 +146,68 @@ impl Index {
 ///
 /// Mentions should be sorted by start offset; the function works in input order.
 pub fn link(mentions: Vec<Mention>) -> Vec<Entity> {
-    let mut index = Index::default();
-    let mut out = Vec::with_capacity(mentions.len());
-    for (i, e) in mentions.into_iter().enumerate() {
-        let toks = name_tokens(&e.text);
-        let mut found: Option<usize> = None;
-        if let Some(last) = toks.last() {
-            let exact = format!("x:{}", toks.join("\u{1}"));
-            found = index.best(index.get(&exact).iter().copied(), |c| compatible(&c.kind, &e.label));
-            if found.is_none() {
-                let mut keys = vec![format!("l:{}", strip_article(last)), format!("t:{last}")];
-                if let Some(ac) = acronym(&e.text) {
-                    keys.push(format!("i:{ac}"));
-                }
-                if e.text.split_whitespace().count() >= 2 {
-                    keys.push(format!("a:{}", initials(&e.text)));
-                }
-                let candidates = keys.iter().flat_map(|k| index.get(k).iter().copied());
-                found = index.best(candidates, |c| link_fuzzy(c, &e.label, &toks, &e.text));
-            }
-        }
-        let ci = match found {
-            Some(ci) => ci,
-            None => {
-                let kind = e.label.clone();
-                index.clusters.push(Cluster { kind, forms: HashSet::new(), raw: HashSet::new(), last_seen: i });
-                index.clusters.len() - 1
-            }
-        };
-        index.clusters[ci].last_seen = i;
-        index.add(ci, toks, &e.text);
-        out.push(e.with_entity_id(ci));
+    Linker::default().link(mentions)
+}
+
+/// Linking a document's mentions a part at a time: each [`Linker::link`] call
+/// continues where the last one stopped, so linking the parts in order gives
+/// the ids [`link`] gives for all mentions at once.
+#[derive(Default)]
+pub struct Linker {
+    index: Index,
+    seen: usize,
+}
+
+impl std::fmt::Debug for Linker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linker").field("entities", &self.index.clusters.len()).field("mentions", &self.seen).finish()
     }
-    out
+}
+
+impl Linker {
+    /// Links the next mentions of the document (in text order).
+    pub fn link(&mut self, mentions: Vec<Mention>) -> Vec<Entity> {
+        let index = &mut self.index;
+        let mut out = Vec::with_capacity(mentions.len());
+        for e in mentions {
+            let i = self.seen;
+            self.seen += 1;
+            out.push(link_one(index, i, e));
+        }
+        out
+    }
+}
+
+/// Links mention number `i` of the document.
+fn link_one(index: &mut Index, i: usize, e: Mention) -> Entity {
+    let toks = name_tokens(&e.text);
+    let mut found: Option<usize> = None;
+    if let Some(last) = toks.last() {
+        let exact = format!("x:{}", toks.join("\u{1}"));
+        found = index.best(index.get(&exact).iter().copied(), |c| compatible(&c.kind, &e.label));
+        if found.is_none() {
+            let mut keys = vec![format!("l:{}", strip_article(last)), format!("t:{last}")];
+            if let Some(ac) = acronym(&e.text) {
+                keys.push(format!("i:{ac}"));
+            }
+            if e.text.split_whitespace().count() >= 2 {
+                keys.push(format!("a:{}", initials(&e.text)));
+            }
+            let candidates = keys.iter().flat_map(|k| index.get(k).iter().copied());
+            found = index.best(candidates, |c| link_fuzzy(c, &e.label, &toks, &e.text));
+        }
+    }
+    let ci = match found {
+        Some(ci) => ci,
+        None => {
+            let kind = e.label.clone();
+            index.clusters.push(Cluster { kind, forms: HashSet::new(), raw: HashSet::new(), last_seen: i });
+            index.clusters.len() - 1
+        }
+    };
+    index.clusters[ci].last_seen = i;
+    index.add(ci, toks, &e.text);
+    e.with_entity_id(ci)
 }
 
 fn link_fuzzy(c: &Cluster, k: &EntityKind, toks: &[String], text: &str) -> bool {

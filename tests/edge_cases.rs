@@ -80,6 +80,16 @@ fn a_megabyte_is_windowed_not_truncated() {
     let words = text.split_whitespace().count();
     assert_eq!(d.entities.len(), words, "one entity per word");
     assert_eq!(d.entities.last().map(|e| e.text.as_str()), Some("Thursday"));
+    // Longer than a block (1 MiB): run block by block, nothing lost, ids
+    // shared across blocks, char offsets right after the first block.
+    let long = sentence.repeat(2_600_000 / sentence.len());
+    assert!(long.len() > 2 * newsie::pipeline::BLOCK_BYTES);
+    let d = ex.extract(&long).unwrap();
+    check_offsets(&long, &d);
+    assert_eq!(d.entities.len(), long.split_whitespace().count(), "one entity per word");
+    let kerry: std::collections::HashSet<usize> =
+        d.entities.iter().filter(|e| e.text == "Kerry").map(|e| e.entity_id).collect();
+    assert_eq!(kerry.len(), 1, "one id for Kerry across blocks");
     // One huge "sentence" with no punctuation is cut into overlapping windows.
     let run_on = "word ".repeat(200_000);
     let d = ex.extract(&run_on).unwrap();
@@ -299,4 +309,25 @@ fn extract_jsonl_keeps_order_ids_and_goes_on_after_bad_lines() {
         assert_eq!(lines[5 + i]["id"], format!("n{i}"));
     }
     assert!(err.contains("not JSON"), "bad lines are also reported on stderr: {err}");
+}
+
+#[test]
+fn extract_jsonl_gives_an_over_long_line_its_own_error() {
+    let m = tiny_model();
+    let m = m.to_str().unwrap();
+    let long = format!("{{\"id\": \"long\", \"text\": \"{}\"}}\n", "Kerry met Lavrov. ".repeat(200));
+    let input =
+        format!("{{\"id\": \"a\", \"text\": \"Kerry met Lavrov.\"}}\n{long}{{\"id\": \"b\", \"text\": \"Rome.\"}}");
+    let (code, out, err) =
+        run_extract(&["--model", m, "--format", "jsonl", "--quiet", "--max-line-bytes", "1000"], input.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!((lines[0]["id"].as_str(), lines[2]["id"].as_str()), (Some("a"), Some("b")));
+    assert!(lines[0]["entities"].is_array() && lines[2]["entities"].is_array());
+    let msg = lines[1]["error"].as_str().unwrap();
+    assert!(msg.contains("line 2") && msg.contains("--max-line-bytes 1000"), "{msg}");
+    // The same input without the limit: three documents.
+    let (_, out, _) = run_extract(&["--model", m, "--format", "jsonl", "--quiet"], input.as_bytes());
+    assert!(out.lines().all(|l| !l.contains("\"error\"")), "{out}");
 }

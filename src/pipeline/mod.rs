@@ -36,6 +36,10 @@ use crate::tagging::{Aggregation, Decoder, Decoding, LabelSet, TaggedSentence};
 use crate::text::CharIndex;
 
 pub use builder::ExtractorBuilder;
+
+/// Texts longer than this many bytes are run a block of whole sentences at a
+/// time (memory bounded by the block, not the text).
+pub const BLOCK_BYTES: usize = 1 << 20;
 pub use encode::EncodedText;
 
 /// Reads news text and returns its entities and relations.
@@ -129,8 +133,72 @@ impl Extractor {
         }
     }
 
-    /// The whole pipeline over `texts`; relations only with `rules`.
+    /// The whole pipeline over `texts`; relations only with `rules`. Texts
+    /// longer than [`BLOCK_BYTES`] go block by block, the others together.
     fn run<S: AsRef<str> + Sync>(&self, texts: &[S], rules: Option<&RuleSet>) -> Result<Vec<Document>> {
+        if texts.iter().all(|t| t.as_ref().len() <= BLOCK_BYTES) {
+            return self.run_pooled(texts, rules);
+        }
+        let mut out = vec![Document::default(); texts.len()];
+        let short: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].as_ref().len() <= BLOCK_BYTES).collect();
+        let short_texts: Vec<&str> = short.iter().map(|&i| texts[i].as_ref()).collect();
+        for (&i, d) in short.iter().zip(self.run_pooled(&short_texts, rules)?) {
+            out[i] = d;
+        }
+        for (i, t) in texts.iter().enumerate() {
+            if t.as_ref().len() > BLOCK_BYTES {
+                out[i] = self.run_blocks(t.as_ref(), rules)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// A long text, a block of whole sentences at a time, so memory stays
+    /// bounded: each block is encoded, run and decoded on its own; linking
+    /// carries over from block to block, so entity ids are the document's.
+    /// Relations are read per block (a pronoun at the start of a block does not
+    /// look back into the previous one).
+    fn run_blocks(&self, text: &str, rules: Option<&RuleSet>) -> Result<Document> {
+        let mut linker = crate::link::Linker::default();
+        let mut doc = Document::default();
+        let (mut char_base, mut prev) = (0, 0);
+        for block in crate::text::blocks(text, BLOCK_BYTES) {
+            char_base += text[prev..block.start].chars().count();
+            prev = block.start;
+            let part = &text[block.clone()];
+            let enc = self.encode(part)?;
+            let probs = self.probabilities(std::slice::from_ref(&enc))?;
+            let mut entities = linker.link(self.decode(part, &enc, &probs[0]));
+            let mut relations = match rules {
+                Some(r) => r.extract_segmented(part, &enc.segments, &entities),
+                None => Vec::new(),
+            };
+            let shift = block.start;
+            for e in &mut entities {
+                (e.start, e.end) = (e.start + shift, e.end + shift);
+                (e.char_start, e.char_end) = (e.char_start + char_base, e.char_end + char_base);
+            }
+            for r in &mut relations {
+                for (s, e) in [
+                    (&mut r.source.start, &mut r.source.end),
+                    (&mut r.target.start, &mut r.target.end),
+                    (&mut r.trigger.start, &mut r.trigger.end),
+                    (&mut r.sentence.start, &mut r.sentence.end),
+                ] {
+                    (*s, *e) = (*s + shift, *e + shift);
+                }
+                if let Some(l) = &mut r.location {
+                    (l.start, l.end) = (l.start + shift, l.end + shift);
+                }
+            }
+            doc.entities.extend(entities);
+            doc.relations.extend(relations);
+        }
+        Ok(doc)
+    }
+
+    /// Texts of at most [`BLOCK_BYTES`], their windows pooled.
+    fn run_pooled<S: AsRef<str> + Sync>(&self, texts: &[S], rules: Option<&RuleSet>) -> Result<Vec<Document>> {
         let docs: Vec<EncodedText> = texts.par_iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
         let probs = self.probabilities(&docs)?;
         Ok(texts

@@ -49,6 +49,40 @@ pub(crate) fn spaces_for_breaks(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Cuts `text` into consecutive byte ranges of at most about `max` bytes that
+/// cover it, cut between sentences; a sentence longer than `max` is cut at
+/// white space, or at a char boundary when it has none. One range when the
+/// text is not longer than `max`.
+pub(crate) fn blocks(text: &str, max: usize) -> Vec<Range<usize>> {
+    let max = max.max(4);
+    if text.len() <= max {
+        return std::iter::once(0..text.len()).collect();
+    }
+    let mut out = Vec::new();
+    let (mut start, mut end) = (0, 0);
+    for s in sentences(text) {
+        if s.end - start > max && end > start {
+            out.push(start..end);
+            start = end;
+        }
+        while s.end - start > max {
+            let mut limit = start + max;
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            let cut = text[start..limit].rfind(char::is_whitespace).map(|p| start + p).filter(|&p| p > start);
+            let cut = cut.unwrap_or(limit);
+            out.push(start..cut);
+            start = cut;
+        }
+        end = s.end;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
 /// A text cut into sentences and each sentence into CoNLL-like words, once.
 ///
 /// Tokenisation reads the sentences, decoding reads the words (entities are
@@ -102,5 +136,27 @@ impl Segmented {
     /// Each sentence's byte range with its words.
     pub fn iter(&self) -> impl Iterator<Item = (Range<usize>, &[Range<usize>])> + '_ {
         self.sentences.iter().enumerate().map(|(i, s)| (s.clone(), self.words_of(i)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_text_between_sentences() {
+        let text = "One two three. Four five six. Seven eight nine ten eleven twelve. 北京北京北京北京";
+        for max in [4, 10, 16, 30, 1000] {
+            let b = blocks(text, max);
+            assert_eq!(b.first().map(|r| r.start), Some(0));
+            assert_eq!(b.last().map(|r| r.end), Some(text.len()));
+            for w in b.windows(2) {
+                assert_eq!(w[0].end, w[1].start, "{max}: {b:?}");
+            }
+            for r in &b {
+                assert!(text.is_char_boundary(r.start) && r.len() <= max.max(4), "{max}: {r:?}");
+            }
+        }
+        assert_eq!(blocks(text, 30)[0], 0..29, "cut after the second sentence");
     }
 }

@@ -30,24 +30,11 @@ pub fn seed_article() -> Option<String> {
     shared_data("seed/crimea-2014-03-05.txt")
 }
 
-/// Checks the offset invariants of a document against its text.
+/// Checks the invariants of a document against its text (see
+/// [`invariants::check_document`]).
 pub fn check_offsets(text: &str, doc: &newsie::Document) {
-    let mut prev_end = 0;
-    for e in &doc.entities {
-        assert!(e.start < e.end && e.end <= text.len(), "{e:?}");
-        assert!(e.start >= prev_end, "entities overlap or are out of order: {e:?}");
-        prev_end = e.end;
-        assert_eq!(&text[e.start..e.end], e.text);
-        assert_eq!(text[..e.start].chars().count(), e.char_start);
-        assert_eq!(text[..e.end].chars().count(), e.char_end);
-        assert!((0.0..=1.0).contains(&e.score), "{e:?}");
-    }
-    for r in &doc.relations {
-        for a in [&r.source, &r.target] {
-            assert_eq!(&text[a.start..a.end], a.text);
-        }
-        assert_eq!(&text[r.trigger.start..r.trigger.end], r.trigger.text);
-        assert!(r.sentence.start <= r.trigger.start && r.trigger.end <= r.sentence.end);
+    if let Err(m) = invariants::check_document(text, doc) {
+        panic!("{m}");
     }
 }
 
@@ -105,3 +92,6 @@ pub fn span_mention(text: &str, start: usize, end: usize, label: &str) -> Mentio
         score: 1.0,
     }
 }
+
+#[path = "invariants.rs"]
+pub mod invariants;
