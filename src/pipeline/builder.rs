@@ -14,6 +14,19 @@ use crate::tagging::{Aggregation, Decoding};
 
 /// Configures and builds an [`Extractor`]. `Clone + Default`; every setting has
 /// a sensible default, so `Extractor::builder().build()?` runs the shipped model.
+///
+/// # Process-wide effects
+///
+/// Two settings outside newsie belong to the whole process, not to one
+/// extractor:
+/// - loading a model on the candle backend raises the `gemm` crate's
+///   left-operand packing thresholds to their maximum, once, for every `gemm`
+///   (and candle) user in the process. newsie's weights are stored pre-packed,
+///   so re-packing is wasted work; the setting changes when gemm copies an
+///   operand, never a result;
+/// - on the rust-bert backend, [`threads`](Self::threads) sets libtorch's
+///   global intra-op thread count (`tch::set_num_threads`), which other
+///   libtorch users in the process share.
 #[derive(Debug, Clone)]
 pub struct ExtractorBuilder {
     model: ModelChoice,
@@ -107,7 +120,9 @@ impl ExtractorBuilder {
         self
     }
 
-    /// Threads for inference (default: all cores).
+    /// Threads for inference (default: all cores): the extractor gets a rayon
+    /// pool of its own. On the rust-bert backend this also sets libtorch's
+    /// process-wide thread count (see the type's docs).
     pub fn threads(mut self, n: usize) -> Self {
         self.threads = Some(n);
         self
