@@ -198,3 +198,34 @@ fn fused_forward_matches_the_candle_op_graph_on_the_shipped_model() {
     assert!(worst < 1e-3, "max abs logit difference {worst}");
     assert!(fused.iter().any(|&v| v.abs() > 1.0), "logits look empty");
 }
+
+/// Real punctuation: a name before a full stop, a caption's markers and credit,
+/// a no-break space (which used to panic), a control character between words.
+#[test]
+fn real_text_punctuation() {
+    let glued = "Modi met Abe. Trump arrived later.";
+    let spaced = "Modi met Abe . Trump arrived later .";
+    let (g, s) = (extractor().extract(glued).unwrap(), extractor().extract(spaced).unwrap());
+    check_offsets(glued, &g);
+    let names = |d: &Document| d.entities.iter().map(|e| (e.text.clone(), e.entity_id)).collect::<Vec<_>>();
+    assert_eq!(names(&g), vec![("Modi".into(), 0), ("Abe".into(), 1), ("Trump".into(), 2)]);
+    assert_eq!(names(&g), names(&s));
+    assert!(g.entities.iter().all(|e| e.score > 0.9), "{:?}", g.entities);
+    let caption = "President Joe Biden (C) speaks with Prime Minister Narendra Modi (2nd L) and Fumio \
+                   Kishida (R) in New Delhi. REUTERS/Baz Ratner";
+    let d = extractor().extract(caption).unwrap();
+    check_offsets(caption, &d);
+    let texts: Vec<&str> = d.entities.iter().map(|e| e.text.as_str()).collect();
+    for marker in ["C", "L", "2nd L", "R"] {
+        assert!(!texts.contains(&marker), "{marker:?} in {texts:?}");
+    }
+    has_entity(caption, &d, "Fumio Kishida", EntityKind::Person, 0);
+    has_entity(caption, &d, "Baz Ratner", EntityKind::Person, 0);
+    for t in ["Kerry met\u{a0}Lavrov. Obama met Cameron.", "Kerry\u{b}met\u{c}Lavrov in Rome."] {
+        let d = extractor().extract(t).unwrap();
+        check_offsets(t, &d);
+        let people: Vec<&str> =
+            d.entities.iter().filter(|e| e.label == EntityKind::Person).map(|e| e.text.as_str()).collect();
+        assert!(people.contains(&"Kerry") && people.contains(&"Lavrov"), "{t:?}: {people:?}");
+    }
+}
