@@ -17,11 +17,12 @@ use std::ops::Range;
 pub use casing::{casing_class, casing_classes, CASING_CLASSES};
 pub(crate) use chars::CharIndex;
 pub use sentences::sentences;
+pub(crate) use words::is_possessive;
 pub use words::words;
 
-/// Whether `c` separates words although it is not white space: control and
-/// format characters, unassigned and private-use code points, and U+FFFD
-/// (what a BERT normaliser deletes).
+/// Whether `c` separates words as a BERT normaliser sees it: control
+/// characters (including the ASCII white-space controls), format characters,
+/// unassigned, private-use and surrogate code points, and U+FFFD.
 pub(crate) fn is_break(c: char) -> bool {
     use unicode_general_category::{get_general_category, GeneralCategory as G};
     if c.is_ascii() {
