@@ -76,7 +76,60 @@ struct Cluster {
     forms: HashSet<Vec<String>>,
     /// Raw texts of its mentions (each once).
     raw: HashSet<String>,
+    /// The keys this cluster is indexed under.
+    keys: HashSet<Key>,
     last_seen: usize,
+}
+
+/// What a cluster is indexed under: every match `link_fuzzy` (or an exact
+/// one) can make between a mention and a cluster shares one of these keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    /// A normalised form, whole.
+    Form(Vec<String>),
+    /// The last name without "al-" (`person_match` needs it equal).
+    LastName(String),
+    /// The last token (a trailing part ends the longer form).
+    LastToken(String),
+    /// The initials of a name of two or more words ("European Union" → "eu").
+    Initials(String),
+    /// An acronym form ("EU", "U.N." → "un").
+    Acronym(String),
+}
+
+/// The keys a mention's form `toks` and `text` put its cluster under.
+fn stored_keys(toks: &[String], text: &str) -> Vec<Key> {
+    let mut keys = Vec::new();
+    if let Some(last) = toks.last() {
+        keys.push(Key::Form(toks.to_vec()));
+        keys.push(Key::LastName(strip_article(last).to_string()));
+        keys.push(Key::LastToken(last.clone()));
+    }
+    if text.split_whitespace().count() >= 2 {
+        keys.push(Key::Initials(initials(text)));
+    }
+    if let Some(ac) = acronym(text) {
+        keys.push(Key::Acronym(ac));
+    }
+    keys
+}
+
+/// The keys under which a mention looks for clusters to join by a fuzzy
+/// match: its last name and last token, and its acronym against stored
+/// initials and its initials against stored acronyms.
+fn fuzzy_query_keys(toks: &[String], text: &str) -> Vec<Key> {
+    let mut keys = Vec::new();
+    if let Some(last) = toks.last() {
+        keys.push(Key::LastName(strip_article(last).to_string()));
+        keys.push(Key::LastToken(last.clone()));
+    }
+    if let Some(ac) = acronym(text) {
+        keys.push(Key::Initials(ac));
+    }
+    if text.split_whitespace().count() >= 2 {
+        keys.push(Key::Acronym(initials(text)));
+    }
+    keys
 }
 
 /// Clusters by the keys a mention can match them on, so that each mention
@@ -85,37 +138,25 @@ struct Cluster {
 #[derive(Default)]
 struct Index {
     clusters: Vec<Cluster>,
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: HashMap<Key, Vec<usize>>,
 }
 
 impl Index {
     /// Adds a mention's form and text to cluster `ci`, and the cluster to the
     /// keys they give.
     fn add(&mut self, ci: usize, toks: Vec<String>, text: &str) {
-        let mut keys = Vec::new();
-        if let Some(last) = toks.last() {
-            keys.push(format!("x:{}", toks.join("\u{1}")));
-            keys.push(format!("l:{}", strip_article(last)));
-            keys.push(format!("t:{last}"));
-        }
-        if text.split_whitespace().count() >= 2 {
-            keys.push(format!("i:{}", initials(text)));
-        }
-        if let Some(ac) = acronym(text) {
-            keys.push(format!("a:{ac}"));
-        }
+        let keys = stored_keys(&toks, text);
         let c = &mut self.clusters[ci];
         c.forms.insert(toks);
         c.raw.insert(text.to_string());
         for k in keys {
-            let v = self.by_key.entry(k).or_default();
-            if v.last() != Some(&ci) && !v.contains(&ci) {
-                v.push(ci);
+            if c.keys.insert(k.clone()) {
+                self.by_key.entry(k).or_default().push(ci);
             }
         }
     }
 
-    fn get(&self, key: &str) -> &[usize] {
+    fn get(&self, key: &Key) -> &[usize] {
         self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -182,17 +223,11 @@ impl Linker {
 fn link_one(index: &mut Index, i: usize, e: Mention) -> Entity {
     let toks = name_tokens(&e.text);
     let mut found: Option<usize> = None;
-    if let Some(last) = toks.last() {
-        let exact = format!("x:{}", toks.join("\u{1}"));
+    if !toks.is_empty() {
+        let exact = Key::Form(toks.clone());
         found = index.best(index.get(&exact).iter().copied(), |c| compatible(&c.kind, &e.label));
         if found.is_none() {
-            let mut keys = vec![format!("l:{}", strip_article(last)), format!("t:{last}")];
-            if let Some(ac) = acronym(&e.text) {
-                keys.push(format!("i:{ac}"));
-            }
-            if e.text.split_whitespace().count() >= 2 {
-                keys.push(format!("a:{}", initials(&e.text)));
-            }
+            let keys = fuzzy_query_keys(&toks, &e.text);
             let candidates = keys.iter().flat_map(|k| index.get(k).iter().copied());
             found = index.best(candidates, |c| link_fuzzy(c, &e.label, &toks, &e.text));
         }
@@ -201,7 +236,8 @@ fn link_one(index: &mut Index, i: usize, e: Mention) -> Entity {
         Some(ci) => ci,
         None => {
             let kind = e.label.clone();
-            index.clusters.push(Cluster { kind, forms: HashSet::new(), raw: HashSet::new(), last_seen: i });
+            let (forms, raw, keys) = (HashSet::new(), HashSet::new(), HashSet::new());
+            index.clusters.push(Cluster { kind, forms, raw, keys, last_seen: i });
             index.clusters.len() - 1
         }
     };

@@ -36,11 +36,11 @@ use crate::tagging::{Aggregation, Decoder, Decoding, LabelSet, TaggedSentence};
 use crate::text::CharIndex;
 
 pub use builder::ExtractorBuilder;
+pub use encode::EncodedText;
 
 /// Texts longer than this many bytes are run a block of whole sentences at a
 /// time (memory bounded by the block, not the text).
 pub const BLOCK_BYTES: usize = 1 << 20;
-pub use encode::EncodedText;
 
 /// Reads news text and returns its entities and relations.
 ///
