@@ -59,6 +59,24 @@ pub enum Error {
     /// The model registry (`models.toml`) is invalid or has no such model.
     #[error("model registry: {0}")]
     Registry(String),
+    /// A shipped model's folder is not there: newsie was installed from a
+    /// package (crates.io, a wheel), which cannot carry the model's weights.
+    /// The message says how to get the model.
+    #[error(
+        "model {model:?} is not installed: {path} does not exist. A newsie installed from a package \
+         (crates.io holds at most 10 MB; the model is {size_mb} MB) comes without its model. Get the folder \
+         `models/{model}` from a checkout of the newsie repository (same version), then point newsie at it: \
+         set NEWSIE_MODEL=/path/to/{model}, or call ExtractorBuilder::model(\"/path/to/{model}\") \
+         (`--model DIR` in the examples, `Extractor(model=...)` in Python)"
+    )]
+    ModelNotInstalled {
+        /// The registry name of the model.
+        model: String,
+        /// Where the model was expected.
+        path: PathBuf,
+        /// The size of its weights in MB.
+        size_mb: f64,
+    },
     /// A model download failed (feature `download`).
     #[error("download of {url} failed: {message}")]
     Download {

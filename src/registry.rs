@@ -148,11 +148,17 @@ impl Registry {
     /// folder (downloaded first when the `download` feature is on).
     ///
     /// # Errors
+    /// [`Error::ModelNotInstalled`] if a `path` entry's folder is missing (a
+    /// packaged newsie without its model; the message says how to get it);
     /// [`Error::Registry`] if a hub model is not in the cache and cannot be
     /// downloaded; [`Error::Download`] if the download fails.
     pub fn resolve(&self, entry: &ModelEntry) -> Result<PathBuf> {
         if let Some(p) = &entry.path {
-            return Ok(self.base.join(p));
+            let dir = self.base.join(p);
+            if !dir.is_dir() {
+                return Err(Error::ModelNotInstalled { model: entry.name.clone(), path: dir, size_mb: entry.size_mb });
+            }
+            return Ok(dir);
         }
         let (Some(repo), Some(rev)) = (&entry.hub, &entry.revision) else {
             return Err(Error::Registry(format!("model {:?} has no location", entry.name)));
