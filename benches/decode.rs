@@ -4,12 +4,15 @@ mod common;
 
 fn bench(c: &mut Criterion) {
     let ex = common::extractor(2, false);
-    let seed = common::seed();
-    let enc = ex.encode(&seed).unwrap();
-    let probs = ex.probabilities(std::slice::from_ref(&enc)).unwrap().remove(0);
     let mut g = c.benchmark_group("decode");
-    g.throughput(Throughput::Bytes(seed.len() as u64));
-    g.bench_function("seed_article", |b| b.iter(|| ex.decode(&seed, &enc, &probs)));
+    for (name, text) in
+        [("sample_article", common::sample()), ("generated_corpus", common::generated_corpus(50).join("\n\n"))]
+    {
+        let enc = ex.encode(&text).unwrap();
+        let probs = ex.probabilities(std::slice::from_ref(&enc)).unwrap().remove(0);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| b.iter(|| ex.decode(&text, &enc, &probs)));
+    }
     g.finish();
 }
 

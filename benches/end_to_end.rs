@@ -1,5 +1,6 @@
-//! End to end: `extract_batch` (2 threads) over the seed article and over the
-//! CoNLL eng.testb documents, and single-sentence latency (40 words).
+//! End to end: `extract_batch` (2 threads) over the sample article, the
+//! generated corpus and (when `../shared` is there) the CoNLL eng.testb
+//! documents, and single-sentence latency (40 words).
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 mod common;
 
@@ -9,15 +10,20 @@ Ukraine, Russia, Britain and France failed to produce an agreement.";
 
 fn bench(c: &mut Criterion) {
     let ex = common::extractor(2, true);
-    let seed = common::seed();
-    let testb = common::testb_documents();
+    let sample = common::sample();
     let mut g = c.benchmark_group("end_to_end");
     g.sample_size(10);
-    g.throughput(Throughput::Bytes(seed.len() as u64));
-    g.bench_function("seed_article", |b| b.iter(|| ex.extract(&seed).unwrap()));
-    let bytes: usize = testb.iter().map(|t| t.len()).sum();
-    g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("conll_testb_documents", |b| b.iter(|| ex.extract_batch(&testb).unwrap()));
+    g.throughput(Throughput::Bytes(sample.len() as u64));
+    g.bench_function("sample_article", |b| b.iter(|| ex.extract(&sample).unwrap()));
+    let mut corpora = vec![("generated_corpus", common::generated_corpus(200))];
+    if let Some(testb) = common::testb_documents() {
+        corpora.push(("conll_testb_documents", testb));
+    }
+    for (name, docs) in corpora {
+        let bytes: usize = docs.iter().map(|t| t.len()).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function(name, |b| b.iter(|| ex.extract_batch(&docs).unwrap()));
+    }
     g.finish();
 
     assert_eq!(SENTENCE_40_WORDS.split_whitespace().count(), 40);

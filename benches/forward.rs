@@ -10,7 +10,7 @@ fn bench(c: &mut Criterion) {
     let dir = ex.model_dir().to_path_buf();
     let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
     let model = CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
-    let enc = ex.encode(&common::seed()).unwrap();
+    let enc = ex.encode(&common::generated_corpus(20).join(" ")).unwrap();
     let seq = 42; // [CLS] + 40 tokens + [SEP]
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     let mut g = c.benchmark_group("forward");

@@ -8,10 +8,11 @@ fn bench(c: &mut Criterion) {
     let ex = common::extractor(2, false);
     let rules = RuleSet::builtin();
     let mut g = c.benchmark_group("relations");
-    let seed = common::seed();
-    let testb = common::testb_documents();
-    let mut inputs = vec![("seed_article", vec![seed])];
-    inputs.push(("conll_testb", testb));
+    let mut inputs =
+        vec![("sample_article", vec![common::sample()]), ("generated_corpus", common::generated_corpus(200))];
+    if let Some(testb) = common::testb_documents() {
+        inputs.push(("conll_testb", testb));
+    }
     for (name, texts) in inputs {
         let docs = ex.extract_batch(&texts).unwrap();
         let tokens: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();

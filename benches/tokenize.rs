@@ -4,12 +4,15 @@ mod common;
 
 fn bench(c: &mut Criterion) {
     let ex = common::extractor(2, false);
-    let seed = common::seed();
-    let testb = common::testb_documents().join("\n\n");
+    let mut inputs =
+        vec![("sample_article", common::sample()), ("generated_corpus", common::generated_corpus(200).join("\n\n"))];
+    if let Some(testb) = common::testb_documents() {
+        inputs.push(("conll_testb", testb.join("\n\n")));
+    }
     let mut g = c.benchmark_group("tokenize");
-    for (name, text) in [("seed_article", &seed), ("conll_testb", &testb)] {
+    for (name, text) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_function(name, |b| b.iter(|| ex.encode(text).unwrap()));
+        g.bench_function(*name, |b| b.iter(|| ex.encode(text).unwrap()));
     }
     g.finish();
 }
