@@ -20,14 +20,21 @@
 //!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
 //!                              and is not held in memory (default 64 MiB)
 //!   --no-relations             entities only
+//!   --format html              one self-contained HTML page: the text with its
+//!                              entities highlighted, the relations as a list and a graph
 //!   --quiet                    no progress on stderr
+//!
+//! Progress (documents or bytes, rate, ETA) is drawn on stderr when stderr is a
+//! terminal: for jsonl input and for texts over 1 MiB. Piped or with --quiet,
+//! nothing is drawn.
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsie::{Aggregation, BackendKind, Document, Extractor, RuleSet};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -35,6 +42,7 @@ enum Format {
     Text,
     Json,
     Jsonl,
+    Html,
 }
 
 struct Args {
@@ -51,7 +59,7 @@ struct Args {
     input: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: extract [--format text|json|jsonl] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
+const USAGE: &str = "usage: extract [--format text|json|jsonl|html] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
 [--aggregation first|average|max] [--batch-size N] [--threads N] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
@@ -102,7 +110,8 @@ fn parse_args() -> Result<Args, String> {
                     "text" => Format::Text,
                     "json" => Format::Json,
                     "jsonl" => Format::Jsonl,
-                    other => return Err(format!("unknown format {other:?} (text, json, jsonl)")),
+                    "html" => Format::Html,
+                    other => return Err(format!("unknown format {other:?} (text, json, jsonl, html)")),
                 }
             }
             "--model" => args.model = Some(value("--model")?),
@@ -218,9 +227,11 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut n, mut bad) = (0usize, 0usize);
-    let start = Instant::now();
-    let mut last = Instant::now();
     let mut line_no = 0usize;
+    // By bytes when the input is a file (so an ETA), else a count of documents.
+    let size = args.input.as_ref().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).filter(|&s| s > 0);
+    let bar = progress_bar(args.quiet, size, size.is_some());
+    let mut bytes_read = 0u64;
     loop {
         // (id, text or error)
         let mut group: Vec<(serde_json::Value, Result<String, String>)> = Vec::with_capacity(GROUP);
@@ -233,6 +244,7 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
                 break;
             }
             line_no += 1;
+            bytes_read += read as u64;
             if !whole {
                 let id = serde_json::json!(format!("line {line_no}"));
                 let msg = format!("line {line_no} is {read} bytes, over --max-line-bytes {}", args.max_line_bytes);
@@ -267,12 +279,31 @@ fn run_jsonl(ex: &Extractor, args: &Args) -> Result<(usize, usize), String> {
             n += 1;
         }
         out.flush().map_err(|e| format!("cannot write output: {e}"))?;
-        if !args.quiet && last.elapsed() > Duration::from_secs(5) {
-            last = Instant::now();
-            eprintln!("extract: {n} documents ({:.1} docs/s)", n as f64 / start.elapsed().as_secs_f64());
+        if size.is_some() {
+            bar.set_position(bytes_read);
+            bar.set_message(format!("{n} documents, {:.0} docs/s", n as f64 / bar.elapsed().as_secs_f64().max(1e-9)));
+        } else {
+            bar.set_position(n as u64);
         }
     }
+    bar.finish_and_clear();
     Ok((n, bad))
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and not
+/// `quiet`: bytes with rate and ETA when `total` is known, else documents.
+fn progress_bar(quiet: bool, total: Option<u64>, bytes: bool) -> ProgressBar {
+    let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+    let bar = ProgressBar::with_draw_target(total, target);
+    let template = match (total.is_some(), bytes) {
+        (true, true) => "extract: [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}  {msg}",
+        (true, false) => "extract: [{bar:30}] {pos}/{len} {per_sec} ETA {eta}",
+        (false, _) => "extract: {spinner} {pos} documents, {per_sec} {elapsed}",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Extracts a group in one batch; should the batch fail (or the library
@@ -374,15 +405,31 @@ fn main() -> ExitCode {
                     eprintln!("extract: {n} documents, {bad} with errors, {:.2}s", t0.elapsed().as_secs_f64());
                 }
             }
-            Format::Json | Format::Text => {
+            Format::Json | Format::Text | Format::Html => {
                 let text = whole.unwrap_or_default();
-                let doc = ex.extract(&text).map_err(|e| error_chain(&e))?;
+                // Long texts go a block at a time: a bar when there is more than one.
+                let quiet = args.quiet || text.len() <= newsie::pipeline::BLOCK_BYTES;
+                let bar = progress_bar(quiet, Some(text.len() as u64), true);
+                let doc = ex.extract_with_progress(&text, |done| bar.set_position(done as u64));
+                bar.finish_and_clear();
+                let doc = doc.map_err(|e| error_chain(&e))?;
                 let mut out = BufWriter::new(stdout.lock());
-                if args.format == Format::Json {
-                    serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| e.to_string())?;
-                    writeln!(out).map_err(|e| e.to_string())?;
-                } else {
-                    print_text(&mut out, &doc).map_err(|e| e.to_string())?;
+                match args.format {
+                    Format::Json => {
+                        serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| e.to_string())?;
+                        writeln!(out).map_err(|e| e.to_string())?;
+                    }
+                    Format::Html => {
+                        let title = args
+                            .input
+                            .as_ref()
+                            .and_then(|p| p.file_name())
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "standard input".into());
+                        out.write_all(newsie::html::render(&text, &doc, &title, ex.rules()).as_bytes())
+                            .map_err(|e| e.to_string())?;
+                    }
+                    _ => print_text(&mut out, &doc).map_err(|e| e.to_string())?,
                 }
                 out.flush().map_err(|e| e.to_string())?;
             }

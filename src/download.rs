@@ -19,7 +19,8 @@ pub fn endpoint() -> String {
 
 /// Downloads `files` of `repo` at `revision` into `dir`. An entry `a|b` is a
 /// group of alternatives: the first that exists is fetched, and at least one
-/// must. Progress goes to stderr.
+/// must. A progress bar (bytes, rate, ETA) is drawn on stderr when it
+/// is a terminal; each finished file is reported there in one line.
 ///
 /// # Errors
 /// [`Error::Download`] if a required file cannot be fetched, [`Error::Io`] if
@@ -53,6 +54,23 @@ pub fn fetch(endpoint: &str, repo: &str, revision: &str, files: &[String], dir: 
     Ok(())
 }
 
+/// A byte progress bar on stderr (bytes, rate, ETA); drawn only when stderr
+/// is a terminal, so logs and pipes stay clean.
+fn progress_bar(total: Option<u64>, name: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    let template = if total.is_some() {
+        "newsie: {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}"
+    } else {
+        "newsie: {msg} {spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(name.to_string());
+    bar
+}
+
 /// Ok(false) on 404.
 fn fetch_one(agent: &ureq::Agent, url: &str, dest: &Path) -> Result<bool> {
     let err = |m: String| Error::Download { url: url.to_string(), message: m };
@@ -70,8 +88,9 @@ fn fetch_one(agent: &ureq::Agent, url: &str, dest: &Path) -> Result<bool> {
     let mut out = std::fs::File::create(&tmp).map_err(|e| Error::Io { path: tmp.clone(), source: e })?;
     let mut body = resp.into_body().into_with_config().limit(u64::MAX).reader();
     let mut buf = vec![0u8; 1 << 16];
-    let (mut done, mut last_report) = (0u64, 0u64);
+    let mut done = 0u64;
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bar = progress_bar(total, &name);
     loop {
         let n = body.read(&mut buf).map_err(|e| err(format!("reading body: {e}")))?;
         if n == 0 {
@@ -79,14 +98,9 @@ fn fetch_one(agent: &ureq::Agent, url: &str, dest: &Path) -> Result<bool> {
         }
         out.write_all(&buf[..n]).map_err(|e| Error::Io { path: tmp.clone(), source: e })?;
         done += n as u64;
-        if done - last_report >= 8 << 20 {
-            last_report = done;
-            match total {
-                Some(t) => eprintln!("newsie: {name}: {} / {} MB", done >> 20, t >> 20),
-                None => eprintln!("newsie: {name}: {} MB", done >> 20),
-            }
-        }
+        bar.set_position(done);
     }
+    bar.finish_and_clear();
     if let Some(t) = total {
         if t != done {
             return Err(err(format!("truncated: got {done} of {t} bytes")));

@@ -34,8 +34,8 @@
 //! 5. [`link`]: mentions of one entity share an id ([`Entity`]);
 //! 6. [`relations`]: rule-based relations between entities ([`Relation`]);
 //!
-//! and out comes a [`Document`]. [`registry`] (and `download`) find model
-//! folders; `eval` scores CoNLL files.
+//! and out comes a [`Document`]; [`html`] renders it as a page. [`registry`]
+//! (and `download`) find model folders; `eval` scores CoNLL files.
 //!
 //! ## Semantics
 //!
@@ -67,6 +67,7 @@ pub mod download;
 mod error;
 #[cfg(feature = "eval")]
 pub mod eval;
+pub mod html;
 pub mod link;
 pub mod model;
 pub mod pipeline;

@@ -63,7 +63,9 @@ impl Default for ExtractorBuilder {
 }
 
 impl ExtractorBuilder {
-    /// A model by registry name (see `models.toml`) or by folder path.
+    /// A model by registry name (see `models.toml`) or by folder path. Without
+    /// it, `$NEWSIE_MODEL` (a folder or a name) if set, else the registry's
+    /// default, the shipped model.
     pub fn model(mut self, name_or_dir: impl Into<String>) -> Self {
         self.model = ModelChoice::NameOrDir(name_or_dir.into());
         self
@@ -157,7 +159,9 @@ impl ExtractorBuilder {
     /// Loads the model and builds the extractor.
     ///
     /// # Errors
-    /// [`Error::Registry`] for an unknown model name, [`Error::MissingFile`] or
+    /// [`Error::Registry`] for an unknown model name, [`Error::ModelNotInstalled`]
+    /// when the shipped model is not there (a packaged newsie; the message says
+    /// how to get it), [`Error::MissingFile`] or
     /// [`Error::InvalidModel`] for missing or corrupt model files (naming the
     /// file), [`Error::Config`] for out-of-range settings.
     pub fn build(self) -> Result<Extractor> {

@@ -37,6 +37,7 @@ use crate::text::CharIndex;
 
 pub use builder::ExtractorBuilder;
 pub use encode::EncodedText;
+pub use resolve::MODEL_ENV;
 
 /// Texts longer than this many bytes are run a block of whole sentences at a
 /// time (memory bounded by the block, not the text).
@@ -92,6 +93,11 @@ impl Extractor {
         &self.model_dir
     }
 
+    /// The relation rules, `None` when relations are off.
+    pub fn rules(&self) -> Option<&RuleSet> {
+        self.rules.as_ref()
+    }
+
     /// The inference engine's name.
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
@@ -114,6 +120,23 @@ impl Extractor {
     /// As [`Extractor::extract`].
     pub fn extract_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Document>> {
         self.in_pool(|| self.run(texts, self.rules.as_ref()))
+    }
+
+    /// [`Extractor::extract`], calling `progress` with the number of bytes of
+    /// `text` done so far: after each block of [`BLOCK_BYTES`] for a long
+    /// text, once at the end for a short one. The last call is always
+    /// `progress(text.len())`. For progress bars over large files.
+    ///
+    /// # Errors
+    /// As [`Extractor::extract`].
+    pub fn extract_with_progress(&self, text: &str, mut progress: impl FnMut(usize) + Send) -> Result<Document> {
+        let doc = if text.len() > BLOCK_BYTES {
+            self.in_pool(|| self.run_blocks(text, self.rules.as_ref(), &mut progress))?
+        } else {
+            self.extract(text)?
+        };
+        progress(text.len());
+        Ok(doc)
     }
 
     /// Entities only (linked, no relations) for one text; what `extract` runs first.
@@ -147,7 +170,7 @@ impl Extractor {
         }
         for (i, t) in texts.iter().enumerate() {
             if t.as_ref().len() > BLOCK_BYTES {
-                out[i] = self.run_blocks(t.as_ref(), rules)?;
+                out[i] = self.run_blocks(t.as_ref(), rules, &mut |_| {})?;
             }
         }
         Ok(out)
@@ -158,7 +181,7 @@ impl Extractor {
     /// carries over from block to block, so entity ids are the document's.
     /// Relations are read per block (a pronoun at the start of a block does not
     /// look back into the previous one).
-    fn run_blocks(&self, text: &str, rules: Option<&RuleSet>) -> Result<Document> {
+    fn run_blocks(&self, text: &str, rules: Option<&RuleSet>, progress: &mut dyn FnMut(usize)) -> Result<Document> {
         let mut linker = crate::link::Linker::default();
         let mut doc = Document::default();
         let (mut char_base, mut prev) = (0, 0);
@@ -193,6 +216,7 @@ impl Extractor {
             }
             doc.entities.extend(entities);
             doc.relations.extend(relations);
+            progress(block.end);
         }
         Ok(doc)
     }

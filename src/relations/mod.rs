@@ -99,6 +99,19 @@ impl RuleSet {
         self.inner.kinds.iter().map(|k| k.kind.as_str())
     }
 
+    /// Whether `kind` is symmetric (a meeting: no actor and target), `None`
+    /// for a kind these rules do not produce.
+    ///
+    /// ```
+    /// let rules = newsie::RuleSet::builtin();
+    /// assert_eq!(rules.is_symmetric("meeting"), Some(true));
+    /// assert_eq!(rules.is_symmetric("sanction"), Some(false));
+    /// assert_eq!(rules.is_symmetric("wedding"), None);
+    /// ```
+    pub fn is_symmetric(&self, kind: &str) -> Option<bool> {
+        self.inner.kinds.iter().find(|k| k.kind == kind).map(|k| k.symmetric)
+    }
+
     /// Extracts relations from `text`, whose entity mentions are `entities`
     /// (byte offsets into `text`, canonical ids already assigned, for instance by
     /// entity linking). Relations come in text order of their triggers.
