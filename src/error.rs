@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 /// Everything that can go wrong in newsie. Sources are kept: use
 /// [`std::error::Error::source`] to walk the chain.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the message and each cause it does not already quote, so a
+/// `fn main() -> Result<(), newsie::Error>` shows users a readable error.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be read.
@@ -88,6 +91,23 @@ pub enum Error {
     /// A builder or call option is out of range.
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut message = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            // Some messages already quote their cause.
+            let cause_text = cause.to_string();
+            if !message.contains(&cause_text) {
+                message.push_str(": ");
+                message.push_str(&cause_text);
+            }
+            source = cause.source();
+        }
+        f.write_str(&message)
+    }
 }
 
 /// Shorthand for `Result<T, newsie::Error>`.
