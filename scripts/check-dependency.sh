@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # One target folder and the repository's lock file: dependencies build once.
-export CARGO_TARGET_DIR="$repo/target/dependency-check"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 
 # The README's Rust example, as a main function.
 example() {
