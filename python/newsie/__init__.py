@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from ._newsie import Engine as _Engine
 from ._newsie import NewsieError, __version__
 
-__all__ = ["Extractor", "NewsieError", "to_displacy", "__version__"]
+__all__ = ["Extractor", "NewsieError", "shared_extractor", "to_displacy", "__version__"]
 
 # A model folder bundled inside the installed package (see python/README.md).
 _BUNDLED_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
@@ -148,6 +149,23 @@ class Extractor:
 
     def __repr__(self) -> str:
         return f"newsie.Extractor(model_dir={self.model_dir!r})"
+
+
+_SHARED: Dict[tuple, "Extractor"] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_extractor(**settings: Any) -> Extractor:
+    """One ``Extractor`` per process and settings, made on first use and then
+    reused: what a Spark executor's Python worker or a web server's worker
+    wants, so the model loads once per process, not once per task or request.
+    ``settings`` are ``Extractor``'s keyword arguments."""
+    key = tuple(sorted(settings.items()))
+    with _SHARED_LOCK:
+        ex = _SHARED.get(key)
+        if ex is None:
+            ex = _SHARED[key] = Extractor(**settings)
+        return ex
 
 
 def _check_text(text: Any, index: int) -> None:

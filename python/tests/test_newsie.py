@@ -173,3 +173,9 @@ def test_import_does_not_load_a_model():
     code = "import newsie, sys; print(newsie.__version__)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == newsie.__version__
+
+
+def test_shared_extractor_is_one_per_process_and_settings():
+    a = newsie.shared_extractor(threads=1)
+    assert newsie.shared_extractor(threads=1) is a
+    assert newsie.shared_extractor(threads=1, relations=False) is not a
