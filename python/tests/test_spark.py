@@ -1,6 +1,6 @@
-"""The Spark job (python/examples/spark_extract.py) in local mode: every
-article id comes back, and its entities equal `extract --format jsonl` on the
-same input. Needs pyspark and a Java runtime; CI installs both."""
+"""The Spark job (python/examples/spark_extract.py) in local mode, on 2,233
+articles: every article id comes back, and its entities and relations equal
+`extract --format jsonl` on the same input. Needs pyspark and a Java runtime; CI installs both."""
 
 import json
 import os
@@ -25,8 +25,9 @@ def _require(ok, why):
 
 
 def _articles():
-    """CoNLL testb documents as articles (real news, 231 of them), plus an
-    empty article and one without text."""
+    """CoNLL testb documents as articles (real news, 231 of them), the first
+    2,000 testb sentences as articles of their own, an empty article and one
+    without text."""
     docs, words, sentences = [], [], []
     for line in TESTB.read_text(encoding="utf-8").splitlines():
         w = line.split()
@@ -48,6 +49,9 @@ def _articles():
     if sentences:
         docs.append("\n\n".join(sentences))
     rows = [{"id": f"testb-{i}", "text": t} for i, t in enumerate(docs)]
+    # And the first 2,000 sentences as one-sentence articles.
+    sentences = [s for d in docs for s in d.split("\n\n")][:2000]
+    rows += [{"id": f"sentence-{i}", "text": t} for i, t in enumerate(sentences)]
     rows.append({"id": "empty", "text": ""})
     rows.append({"id": "no-text"})
     return rows
