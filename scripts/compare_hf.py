@@ -64,7 +64,15 @@ def run_peer_hf(args):
                 if casing:
                     offs = model_inputs["offset_mapping"][0].tolist()
                     special = model_inputs["special_tokens_mask"][0].tolist()
-                    types = [0 if sp else token_casing(sentence, a, b) for (a, b), sp in zip(offs, special)]
+                    # Words are whitespace-separated (CoNLL sentences); casing reads inside each word.
+                    words, pos = [], 0
+                    for w in sentence.split(" "):
+                        words.append((pos, pos + len(w)))
+                        pos += len(w) + 1
+                    types = [
+                        0 if sp or b <= a else token_casing(sentence, a, b, *next(((x, y) for x, y in words if x <= a < y), (a, b)))
+                        for (a, b), sp in zip(offs, special)
+                    ]
                     model_inputs["token_type_ids"] = torch.tensor([types])
                 yield model_inputs
 
