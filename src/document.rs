@@ -165,6 +165,18 @@ pub struct TextSpan {
     pub end: usize,
 }
 
+/// The PLOVER event type and mode of a relation (the ontology of NGEC and
+/// POLECAT event data): `CONSULT` with mode `visit`, `host`, `third-party`,
+/// `multilateral` or `phone`; `SANCTION` with mode `discontinue`. The mapping
+/// from newsie's kinds is declared in the rule file (see `rules/default.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plover {
+    /// The event type: `CONSULT`, `SANCTION`, ...
+    pub event_type: String,
+    /// The mode, when the rule or the sentence says which.
+    pub mode: Option<String>,
+}
+
 /// A relation between two entities: who met whom, who sanctioned whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Relation {
@@ -185,6 +197,13 @@ pub struct Relation {
     pub sentence: Span,
     /// A place named in the same clause ("in Paris"), if any.
     pub location: Option<TextSpan>,
+    /// The PLOVER event type and mode, when the rules declare them for this kind.
+    #[serde(default)]
+    pub plover: Option<Plover>,
+    /// The CAMEO event code (`"040"`, `"042"`, `"043"`, `"044"`, `"041"`, `"163"`, ...),
+    /// when the rules declare one.
+    #[serde(default)]
+    pub cameo: Option<String>,
 }
 
 /// What newsie read from one text: its entities and the relations between them.

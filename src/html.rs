@@ -88,7 +88,7 @@ th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e5e7eb;vertical-a
 th{color:#6b7280;font-weight:600}
 td.sent{color:#4b5563;font-size:13px}
 .neg{color:#b91c1c;font-weight:600}.mod{color:#92400e}
-.none{color:#6b7280}
+.none{color:#6b7280}.codes{font-size:12px;color:#6b7280}
 .key{font-size:13px;color:#4b5563}
 ";
 
@@ -218,6 +218,19 @@ fn relation_list(page: &mut String, text: &str, doc: &Document, rules: &RuleSet)
             let _ = write!(status, "<span{class}>{}</span>", escape(&r.modality));
         }
         let place = r.location.as_ref().map(|l| format!(" · in {}", escape(&l.text))).unwrap_or_default();
+        let mut codes = Vec::new();
+        if let Some(p) = &r.plover {
+            codes.push(match &p.mode {
+                Some(m) => format!("{}/{}", p.event_type, m),
+                None => p.event_type.clone(),
+            });
+        }
+        if let Some(c) = &r.cameo {
+            codes.push(format!("CAMEO {c}"));
+        }
+        if !codes.is_empty() {
+            let _ = write!(status, "<br><span class=\"codes\">{}</span>", escape(&codes.join(" · ")));
+        }
         let sentence = text.get(r.sentence.start..r.sentence.end).unwrap_or("");
         let _ = writeln!(
             page,
@@ -412,6 +425,8 @@ mod tests {
             trigger: TextSpan { text: word.into(), start: at, end: at + word.len() },
             sentence: Span { start: 0, end: src.len() },
             location: None,
+            plover: None,
+            cameo: None,
         };
         let doc = Document {
             id: None,

@@ -76,7 +76,7 @@ pub mod relations;
 pub mod tagging;
 pub mod text;
 
-pub use document::{Argument, Document, Entity, EntityKind, Mention, Relation, Span, TextSpan};
+pub use document::{Argument, Document, Entity, EntityKind, Mention, Plover, Relation, Span, TextSpan};
 pub use error::{Error, Result};
 pub use model::{Backend, BackendKind};
 pub use pipeline::{EncodedText, Extractor, ExtractorBuilder};

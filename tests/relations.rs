@@ -819,3 +819,98 @@ fn appositions_do_not_reach_past_noun_phrases() {
     )
     .is_empty());
 }
+
+/// (source, target, PLOVER event type, PLOVER mode, CAMEO) of each relation.
+fn codes(text: &str, list: &[(&str, &str)]) -> Vec<(String, String, String, Option<String>, String)> {
+    RuleSet::builtin()
+        .extract(text, &ents(text, list))
+        .into_iter()
+        .map(|r| {
+            let p = r.plover.expect("built-in kinds carry PLOVER codes");
+            (r.source.text, r.target.text, p.event_type, p.mode, r.cameo.expect("and CAMEO codes"))
+        })
+        .collect()
+}
+
+fn c(
+    a: &str,
+    b: &str,
+    event: &str,
+    mode: Option<&str>,
+    cameo: &str,
+) -> (String, String, String, Option<String>, String) {
+    (a.into(), b.into(), event.into(), mode.map(Into::into), cameo.into())
+}
+
+#[test]
+fn event_codes_follow_codes_md() {
+    // A plain meeting: CAMEO 040, no PLOVER mode.
+    assert_eq!(
+        codes("Kerry met Lavrov on Monday.", &[("Kerry", "PER"), ("Lavrov", "PER")]),
+        vec![c("Kerry", "Lavrov", "CONSULT", None, "040")]
+    );
+    // The host and the visitor.
+    assert_eq!(
+        codes(
+            "Obama hosted Merkel at the White House.",
+            &[("Obama", "PER"), ("Merkel", "PER"), ("White House", "LOC")]
+        ),
+        vec![c("Obama", "Merkel", "CONSULT", Some("host"), "043")]
+    );
+    assert_eq!(
+        codes("Putin was received by Xi in Beijing.", &[("Putin", "PER"), ("Xi", "PER"), ("Beijing", "LOC")]),
+        vec![c("Putin", "Xi", "CONSULT", Some("visit"), "042")]
+    );
+    // "X and Y met in Z": a third location.
+    assert_eq!(
+        codes("Modi and Abe met in Tokyo.", &[("Modi", "PER"), ("Abe", "PER"), ("Tokyo", "LOC")]),
+        vec![c("Modi", "Abe", "CONSULT", Some("third-party"), "044")]
+    );
+    // Without a place the same construction keeps 040.
+    assert_eq!(
+        codes("Modi and Abe met on Friday.", &[("Modi", "PER"), ("Abe", "PER")]),
+        vec![c("Modi", "Abe", "CONSULT", None, "040")]
+    );
+    // Three participants: one multilateral PLOVER event, a CAMEO dyad per pair.
+    let three =
+        codes("Kerry, Lavrov and Fabius met on Monday.", &[("Kerry", "PER"), ("Lavrov", "PER"), ("Fabius", "PER")]);
+    assert_eq!(three.len(), 3);
+    assert!(three.iter().all(|(_, _, e, m, k)| e == "CONSULT" && m.as_deref() == Some("multilateral") && k == "040"));
+    // Calls and sanctions.
+    assert_eq!(
+        codes("Obama spoke by phone with Cameron.", &[("Obama", "PER"), ("Cameron", "PER")]),
+        vec![c("Obama", "Cameron", "CONSULT", Some("phone"), "041")]
+    );
+    assert_eq!(
+        codes("Canada imposed sanctions on Russia.", &[("Canada", "LOC"), ("Russia", "LOC")]),
+        vec![c("Canada", "Russia", "SANCTION", Some("discontinue"), "163")]
+    );
+}
+
+#[test]
+fn event_codes_in_rule_files_are_checked() {
+    let bad = "[[relation]]\nkind = 'visit'\nsymmetric = false\narguments = ['PER']\ncameo = '04 2'\nverbal = ['X visited Y']\n";
+    let e = RuleSet::from_toml_str(bad, "<t>").unwrap_err().to_string();
+    assert!(e.contains("cameo") && e.contains("bad code"), "{e}");
+    let unknown = "[[relation]]\nkind = 'visit'\nsymmetric = false\narguments = ['PER']\n\
+                   verbal = [{ pattern = 'X visited Y', camoe = '042' }]\n";
+    let e = RuleSet::from_toml_str(unknown, "<t>").unwrap_err().to_string();
+    assert!(e.contains("optional cameo, plover_mode"), "{e}");
+    // A kind without codes gives relations without them.
+    let plain = "[[relation]]\nkind = 'visit'\nsymmetric = false\narguments = ['PER']\nverbal = ['X visited Y']\n";
+    let text = "Orban visited Vucic.";
+    let rs =
+        RuleSet::from_toml_str(plain, "<t>").unwrap().extract(text, &ents(text, &[("Orban", "PER"), ("Vucic", "PER")]));
+    assert_eq!(rs.len(), 1);
+    assert_eq!((rs[0].plover.clone(), rs[0].cameo.clone()), (None, None));
+    // A coded pattern's own codes.
+    let coded = "[[relation]]\nkind = 'visit'\nsymmetric = false\narguments = ['PER']\nplover = 'CONSULT'\n\
+                 verbal = [{ pattern = 'X visited Y', cameo = '042', plover_mode = 'visit' }]\n";
+    let rs =
+        RuleSet::from_toml_str(coded, "<t>").unwrap().extract(text, &ents(text, &[("Orban", "PER"), ("Vucic", "PER")]));
+    assert_eq!(rs[0].cameo.as_deref(), Some("042"));
+    assert_eq!(
+        rs[0].plover.as_ref().map(|p| (p.event_type.as_str(), p.mode.as_deref())),
+        Some(("CONSULT", Some("visit")))
+    );
+}

@@ -29,6 +29,7 @@ def test_meeting_in_rome(ex):
     assert {rel["source"]["text"], rel["target"]["text"]} == {"Kerry", "Lavrov"}
     assert rel["negated"] is False and rel["modality"] == "asserted"
     assert rel["location"]["text"] == "Rome"
+    assert rel["plover"] == {"event_type": "CONSULT", "mode": None} and rel["cameo"] == "040"
 
 
 def test_same_json_as_the_cli(ex):

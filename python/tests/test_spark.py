@@ -113,10 +113,16 @@ def test_spark_job_matches_the_cli(tmp_path):
 
     relations = pq.read_table(out / "relations").to_pylist()
     want_rel = sorted(
-        (d["id"], r["kind"], r["source"]["text"], r["target"]["text"], r["trigger"]["start"])
+        (d["id"], r["kind"], r["source"]["text"], r["target"]["text"], r["trigger"]["start"], r["negated"],
+         r["modality"], (r["plover"] or {}).get("event_type"), (r["plover"] or {}).get("mode"), r["cameo"])
         for d in expected.values() for r in d["relations"]
     )
-    have_rel = sorted((r["id"], r["kind"], r["source_text"], r["target_text"], r["trigger_start"]) for r in relations)
+    have_rel = sorted(
+        (r["id"], r["kind"], r["source_text"], r["target_text"], r["trigger_start"], r["negated"], r["modality"],
+         r["plover_event_type"], r["plover_mode"], r["cameo"])
+        for r in relations
+    )
+    assert any(r[9] for r in have_rel), "relations carry CAMEO codes"
     assert have_rel == want_rel
     counts = {d["id"]: (d["n_entities"], d["n_relations"]) for d in documents}
     for doc_id, d in expected.items():

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::pattern::{Elem, Pattern, Phrase, Vocabulary};
-use super::schema::{self, Ctx, RawCues, RawGrammar, RawRelation, RawRules, RawSettings};
+use super::pattern::{Elem, Pattern, PatternCodes, Phrase, Vocabulary};
+use super::schema::{self, Ctx, RawCues, RawGrammar, RawPattern, RawRelation, RawRules, RawSettings};
 use crate::document::EntityKind;
 use crate::error::Error;
 
@@ -33,6 +33,10 @@ pub(crate) const F_DET: u32 = 1 << 11;
 pub(crate) struct KindRule {
     pub kind: String,
     pub symmetric: bool,
+    /// PLOVER event type, mode and CAMEO code of the kind (patterns may override mode and code).
+    pub plover: Option<String>,
+    pub plover_mode: Option<String>,
+    pub cameo: Option<String>,
     pub arguments: Vec<EntityKind>,
     pub possessor: bool,
     pub patterns: Vec<Pattern>,
@@ -236,14 +240,52 @@ fn kind_rule(
             "empty trigger list: give at least one `verbal` or `nominal` pattern",
         ));
     }
+    let code = |v: &Option<String>, field: &str| check_code(ctx, name, field, v);
+    let plover = code(&r.plover, "plover")?;
+    let plover_mode = code(&r.plover_mode, "plover_mode")?;
+    let cameo = code(&r.cameo, "cameo")?;
     let mut patterns = Vec::new();
     for (list, nominal, field) in [(&r.verbal, false, "verbal"), (&r.nominal, true, "nominal")] {
         for p in list.iter() {
-            patterns.push(vocab.pattern(ctx, p, nominal, words, name, field, r.symmetric)?);
+            let mut pat = vocab.pattern(ctx, p.text(), nominal, words, name, field, r.symmetric)?;
+            if let RawPattern::Coded(c) = p {
+                pat.codes = PatternCodes {
+                    cameo: code(&c.cameo, "cameo")?,
+                    plover_mode: code(&c.plover_mode, "plover_mode")?,
+                    located_cameo: code(&c.located_cameo, "located_cameo")?,
+                    located_plover_mode: code(&c.located_plover_mode, "located_plover_mode")?,
+                };
+            }
+            patterns.push(pat);
         }
     }
     let exclude = vocab.phrases(ctx, &r.exclude, Some(name), "exclude")?;
-    Ok(KindRule { kind, symmetric: r.symmetric, arguments, possessor: r.possessor_as_argument, patterns, exclude })
+    Ok(KindRule {
+        kind,
+        symmetric: r.symmetric,
+        plover,
+        plover_mode,
+        cameo,
+        arguments,
+        possessor: r.possessor_as_argument,
+        patterns,
+        exclude,
+    })
+}
+
+/// An event code as written in a rule file: a short token of letters, digits, `_` or `-`.
+fn check_code(ctx: &Ctx, rule: &str, field: &str, v: &Option<String>) -> Result<Option<String>, Error> {
+    match v {
+        None => Ok(None),
+        Some(s)
+            if !s.is_empty()
+                && s.len() <= 40
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+        {
+            Ok(Some(s.clone()))
+        }
+        Some(s) => Err(ctx.err(Some(rule), Some(field), format!("bad code `{s}`: use letters, digits, `_` or `-`"))),
+    }
 }
 
 /// First word of each pattern's anchor phrase → (kind index, pattern index).

@@ -40,6 +40,17 @@ pub(crate) struct Pattern {
     pub anchor: usize,
     pub nominal: bool,
     pub lexical_count: usize,
+    /// Event codes this pattern sets instead of its kind's.
+    pub codes: PatternCodes,
+}
+
+/// A pattern's own event codes (see `rules/default.toml`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PatternCodes {
+    pub cameo: Option<String>,
+    pub plover_mode: Option<String>,
+    pub located_cameo: Option<String>,
+    pub located_plover_mode: Option<String>,
 }
 
 /// The rule set's vocabulary as it is built: word ids and their grammar flags.
@@ -195,6 +206,6 @@ impl Vocabulary {
             }
         }
         let lexical_count = elems.iter().filter(|e| matches!(e, Elem::Words { .. })).count();
-        Ok(Pattern { elems, anchor, nominal, lexical_count })
+        Ok(Pattern { elems, anchor, nominal, lexical_count, codes: PatternCodes::default() })
     }
 }

@@ -80,11 +80,57 @@ pub(crate) struct RawRelation {
     #[serde(default)]
     pub possessor_as_argument: bool,
     #[serde(default)]
-    pub verbal: Vec<String>,
+    pub verbal: Vec<RawPattern>,
     #[serde(default)]
-    pub nominal: Vec<String>,
+    pub nominal: Vec<RawPattern>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// PLOVER event type of every relation of this kind (`CONSULT`, `SANCTION`).
+    #[serde(default)]
+    pub plover: Option<String>,
+    /// PLOVER mode unless a pattern says otherwise.
+    #[serde(default)]
+    pub plover_mode: Option<String>,
+    /// CAMEO code unless a pattern says otherwise.
+    #[serde(default)]
+    pub cameo: Option<String>,
+}
+
+/// A pattern: its text alone, or a table with its own event codes.
+#[derive(Deserialize, Clone)]
+#[serde(
+    untagged,
+    expecting = "a pattern string, or a table { pattern = \"...\" } with optional cameo, plover_mode, \
+                 located_cameo, located_plover_mode (no other keys)"
+)]
+pub(crate) enum RawPattern {
+    Plain(String),
+    Coded(RawCodedPattern),
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCodedPattern {
+    pub pattern: String,
+    #[serde(default)]
+    pub cameo: Option<String>,
+    #[serde(default)]
+    pub plover_mode: Option<String>,
+    /// Codes when the relation has a place ("X and Y met in Z").
+    #[serde(default)]
+    pub located_cameo: Option<String>,
+    #[serde(default)]
+    pub located_plover_mode: Option<String>,
+}
+
+impl RawPattern {
+    /// The pattern text.
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            RawPattern::Plain(s) => s,
+            RawPattern::Coded(c) => &c.pattern,
+        }
+    }
 }
 
 const TOP_KEYS: &[&str] = &["settings", "grammar", "cues", "words", "relation"];
@@ -121,8 +167,18 @@ const GRAMMAR_KEYS: &[&str] = &[
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];
-const RELATION_KEYS: &[&str] =
-    &["kind", "symmetric", "arguments", "possessor_as_argument", "verbal", "nominal", "exclude"];
+const RELATION_KEYS: &[&str] = &[
+    "kind",
+    "symmetric",
+    "arguments",
+    "possessor_as_argument",
+    "verbal",
+    "nominal",
+    "exclude",
+    "plover",
+    "plover_mode",
+    "cameo",
+];
 
 /// The built-in rule file's text.
 pub(crate) const BUILTIN: &str = include_str!("../../rules/default.toml");

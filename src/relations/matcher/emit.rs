@@ -44,6 +44,7 @@ impl Matcher<'_> {
         &self,
         s: &Sentence,
         k: &KindRule,
+        pat: &Pattern,
         st: &MatchState,
         nominal: bool,
         chain: usize,
@@ -143,6 +144,7 @@ impl Matcher<'_> {
             .filter_map(|m| if let Member::Ent(e, _) = m { Some(*e) } else { None })
             .collect();
         let location = self.location(s, cs, ce, thi, &arg_ents);
+        let (plover, cameo) = event_codes(k, pat, location.is_some(), &named);
         for (a, b) in pairs {
             let Some(aa) = self.argument(s, a, sent_pers, si, &named) else { continue };
             let Some(bb) = self.argument(s, b, sent_pers, si, &named) else { continue };
@@ -167,6 +169,8 @@ impl Matcher<'_> {
                 trigger: self.span(s.items[tlo].start, s.items[thi - 1].end),
                 sentence: Span { start: s.range.0, end: s.range.1 },
                 location: location.clone(),
+                plover: plover.clone(),
+                cameo: cameo.clone(),
             });
             *made += 1;
             if *made >= c.settings.max_pairs {
@@ -243,4 +247,28 @@ impl Matcher<'_> {
 
 fn modality_name(m: Option<&ModalityCat>) -> Option<String> {
     m.map(|m| m.name.clone())
+}
+
+/// The PLOVER and CAMEO codes of one match: the pattern's own, else its
+/// kind's; with a place, the pattern's `located_*` codes first. A `CONSULT`
+/// event with three or more named participants is `multilateral` in PLOVER
+/// (one event, several actors), while CAMEO keeps its code for each pair.
+fn event_codes(k: &KindRule, pat: &Pattern, located: bool, named: &[usize]) -> (Option<Plover>, Option<String>) {
+    let codes = &pat.codes;
+    let pick = |located_code: &Option<String>, code: &Option<String>, kind_code: &Option<String>| {
+        located_code.as_ref().filter(|_| located).or(code.as_ref()).or(kind_code.as_ref()).cloned()
+    };
+    let cameo = pick(&codes.located_cameo, &codes.cameo, &k.cameo);
+    let plover = k.plover.as_ref().map(|event_type| {
+        let mut distinct: Vec<usize> = named.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mode = if event_type == "CONSULT" && distinct.len() >= 3 {
+            Some("multilateral".to_string())
+        } else {
+            pick(&codes.located_plover_mode, &codes.plover_mode, &k.plover_mode)
+        };
+        Plover { event_type: event_type.clone(), mode }
+    });
+    (plover, cameo)
 }

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use super::compile::*;
 use super::pattern::{Elem, Pattern, Phrase, Role};
-use crate::document::{Argument, Entity, EntityKind, Relation, Span, TextSpan};
+use crate::document::{Argument, Entity, EntityKind, Plover, Relation, Span, TextSpan};
 use crate::text::Segmented;
 
 /// One word or one entity mention of a sentence.

@@ -20,7 +20,7 @@ impl Matcher<'_> {
             if tried > c.settings.max_anchors {
                 break;
             }
-            let mut best: Option<(usize, MatchState, usize, usize)> = None; // (kind, state, chain_start, gov_end)
+            let mut best: Option<(usize, usize, MatchState, usize, usize)> = None; // (kind, pattern, state, chain_start, gov_end)
             let mut best_key = (0usize, 0usize);
             for &(ki, pi) in list {
                 let k = &c.kinds[ki as usize];
@@ -31,13 +31,13 @@ impl Matcher<'_> {
                     let key = (pat.lexical_count * 1000 + st.lex.len(), span);
                     if best.is_none() || key > best_key {
                         best_key = key;
-                        best = Some((ki as usize, st, chain, gov));
-                        let _ = pi;
+                        best = Some((ki as usize, pi as usize, st, chain, gov));
                     }
                 }
             }
-            let Some((ki, st, chain, gov)) = best else { continue };
+            let Some((ki, pi, st, chain, gov)) = best else { continue };
             let k = &c.kinds[ki];
+            let pat = &k.patterns[pi];
             // Which pattern won (for nominal flag): recompute by re-trying is wasteful; store in state instead.
             let nominal = has_nominal_match(&st);
             for &i in &st.lex {
@@ -45,7 +45,7 @@ impl Matcher<'_> {
                     used[i] = true;
                 }
             }
-            self.emit(s, k, &st, nominal, chain, gov, sent_pers, si, &mut seen, &mut made, out);
+            self.emit(s, k, pat, &st, nominal, chain, gov, sent_pers, si, &mut seen, &mut made, out);
             if made >= c.settings.max_pairs {
                 break;
             }
