@@ -914,3 +914,36 @@ fn event_codes_in_rule_files_are_checked() {
         Some(("CONSULT", Some("visit")))
     );
 }
+
+#[test]
+fn entity_lists_and_welcomes() {
+    // The "to" of the pattern is no modality cue ("due to"): these happened.
+    assert_eq!(
+        rel(
+            "The U.S. Commerce Department on Tuesday added drone maker Sky Kite Co. to its entity list.",
+            &[("U.S. Commerce Department", "ORG"), ("Sky Kite Co.", "ORG")]
+        ),
+        vec![r("sanction", "U.S. Commerce Department", "Sky Kite Co.", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "The Commerce Department placed distributor Tokmok Trade on its entity list.",
+            &[("Commerce Department", "ORG"), ("Tokmok Trade", "ORG")]
+        ),
+        vec![r("sanction", "Commerce Department", "Tokmok Trade", false, "asserted")]
+    );
+    // A cue in the pattern's gap still counts.
+    assert_eq!(
+        rel("Washington will add Sky Kite to its entity list.", &[("Washington", "LOC"), ("Sky Kite", "ORG")]),
+        vec![r("sanction", "Washington", "Sky Kite", false, "planned")]
+    );
+    let t = "Prime Minister Jeremiah Manele gave a warm welcome to James Marape at the airport.";
+    assert_eq!(
+        rel(t, &[("Jeremiah Manele", "PER"), ("James Marape", "PER")]),
+        vec![r("meeting", "Jeremiah Manele", "James Marape", false, "asserted")]
+    );
+    assert_eq!(
+        codes(t, &[("Jeremiah Manele", "PER"), ("James Marape", "PER")]),
+        vec![c("Jeremiah Manele", "James Marape", "CONSULT", Some("host"), "043")]
+    );
+}

@@ -93,11 +93,15 @@ impl Matcher<'_> {
         } else {
             let gs = self.clause_start(s, gov);
             // The auxiliary chain: from the subject to the end of the trigger words.
-            let neg = self.any_cue(s, &c.negation, chain.min(thi), thi) || self.any_cue(s, &c.negation_gov, gs, gov);
+            // A literal word of the pattern is no cue: the "to" of "added Y to its
+            // entity list" or "gave a warm welcome to Y" is not "due to".
+            let literal: Vec<usize> = st.lex.iter().copied().filter(|i| !class.contains(i)).collect();
+            let (a, b) = (chain.min(thi), thi);
+            let neg = self.any_cue_except(s, &c.negation, a, b, &literal) || self.any_cue(s, &c.negation_gov, gs, gov);
             let m = c
                 .modality
                 .iter()
-                .find(|m| self.any_cue(s, &m.cues, chain.min(thi), thi) || self.any_cue(s, &m.governing, gs, gov));
+                .find(|m| self.any_cue_except(s, &m.cues, a, b, &literal) || self.any_cue(s, &m.governing, gs, gov));
             (neg, m)
         };
         let modality = match modality_name(modality) {

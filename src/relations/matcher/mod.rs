@@ -222,6 +222,15 @@ impl<'a> Matcher<'a> {
         })
     }
 
+    /// [`Self::any_cue`], but no cue may start at a position in `skip`.
+    fn any_cue_except(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize, skip: &[usize]) -> bool {
+        (a..b.min(s.items.len())).any(|i| {
+            !skip.contains(&i)
+                && s.items[i].id != NO_WORD
+                && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
+        })
+    }
+
     fn clause_start(&self, s: &Sentence, pos: usize) -> usize {
         let mut i = pos.min(s.items.len());
         while i > 0 {
