@@ -947,3 +947,53 @@ fn entity_lists_and_welcomes() {
         vec![c("Jeremiah Manele", "James Marape", "CONSULT", Some("host"), "043")]
     );
 }
+
+#[test]
+fn delegations_led_by_and_hosted_meetings_between() {
+    // The leader stands for the delegation, as subject and as object.
+    assert_eq!(
+        rel(
+            "A Hamas delegation led by Khalil al-Hayya met Egyptian Foreign Minister Badr Abdelatty in Cairo.",
+            &[
+                ("Hamas", "ORG"),
+                ("Khalil al-Hayya", "PER"),
+                ("Egyptian", "MISC"),
+                ("Badr Abdelatty", "PER"),
+                ("Cairo", "LOC")
+            ]
+        ),
+        vec![r("meeting", "Khalil al-Hayya", "Badr Abdelatty", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Kremlin aide Yuri Ushakov met a U.S. team headed by envoy Steve Witkoff in Riyadh.",
+            &[
+                ("Kremlin", "LOC"),
+                ("Yuri Ushakov", "PER"),
+                ("U.S.", "LOC"),
+                ("Steve Witkoff", "PER"),
+                ("Riyadh", "LOC")
+            ]
+        ),
+        vec![r("meeting", "Yuri Ushakov", "Steve Witkoff", false, "asserted")]
+    );
+    // Without a leader the group is the participant.
+    assert_eq!(
+        rel("Ushakov met a U.S. team in Riyadh.", &[("Ushakov", "PER"), ("U.S.", "LOC"), ("Riyadh", "LOC")]),
+        vec![r("meeting", "Ushakov", "U.S.", false, "asserted")]
+    );
+    // The host meets each guest, the guests each other: three pairs, one multilateral event.
+    let t = "Emir Tamim hosted a meeting between President Paul Kagame and President Felix Tshisekedi in Doha.";
+    let list = [("Tamim", "PER"), ("Paul Kagame", "PER"), ("Felix Tshisekedi", "PER"), ("Doha", "LOC")];
+    assert_eq!(
+        rel(t, &list),
+        vec![
+            r("meeting", "Tamim", "Paul Kagame", false, "asserted"),
+            r("meeting", "Tamim", "Felix Tshisekedi", false, "asserted"),
+            r("meeting", "Paul Kagame", "Felix Tshisekedi", false, "asserted"),
+        ]
+    );
+    assert!(codes(t, &list)
+        .iter()
+        .all(|(_, _, e, m, k)| e == "CONSULT" && m.as_deref() == Some("multilateral") && k == "040"));
+}

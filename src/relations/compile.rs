@@ -71,6 +71,7 @@ pub(crate) struct Compiled {
     pub settings: Settings,
     pub inclusions: Vec<Phrase>,
     pub separate: Vec<Phrase>,
+    pub leaders: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -100,6 +101,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     flag_grammar_words(&ctx, &grammar, &mut vocab)?;
     let inclusions = vocab.phrases(&ctx, &grammar.inclusions, None, "grammar.inclusions")?;
     let separate = vocab.phrases(&ctx, &grammar.separate_cues, None, "grammar.separate_cues")?;
+    let leaders = vocab.phrases(&ctx, &grammar.leaders, None, "grammar.leaders")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -110,7 +112,19 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     }
     let anchors = anchor_index(&ctx, &kinds)?;
     let Vocabulary { vocab, flags } = vocab;
-    Ok(Compiled { vocab, flags, settings, inclusions, separate, negation, negation_gov, modality, kinds, anchors })
+    Ok(Compiled {
+        vocab,
+        flags,
+        settings,
+        inclusions,
+        separate,
+        leaders,
+        negation,
+        negation_gov,
+        modality,
+        kinds,
+        anchors,
+    })
 }
 
 /// Settings in range, modality names well formed.

@@ -44,6 +44,9 @@ pub(crate) struct RawGrammar {
     pub adverbs: Vec<String>,
     pub location_prepositions: Vec<String>,
     pub separate_cues: Vec<String>,
+    /// "a delegation led by X": the leader stands for the group.
+    #[serde(default)]
+    pub leaders: Vec<String>,
     #[serde(default)]
     pub subordinators: Vec<String>,
     #[serde(default)]
@@ -160,6 +163,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "adverbs",
     "location_prepositions",
     "separate_cues",
+    "leaders",
     "subordinators",
     "speech_verbs",
     "speaker_pronouns",

@@ -37,6 +37,10 @@ impl Matcher<'_> {
                         i += 2;
                         continue;
                     }
+                    // "a U.S. team headed by envoy Steve Witkoff": the leader stands for the group.
+                    if let Some(j) = self.leader_after(s, k, i + 1) {
+                        return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), close(j + 1, included)));
+                    }
                     // "U.S. envoy Amos Hochstein", "Wagner chief Yevgeny Prigozhin": an entity
                     // that only modifies a title is not the head of the noun phrase.
                     if let Some(j) = self.apposed_head(s, k, i + 1) {
@@ -77,6 +81,35 @@ impl Matcher<'_> {
         if k.possessor {
             if let Some((e, p)) = possessor {
                 return Some((Member::Ent(e, p), i.min(n).max(p + 1)));
+            }
+        }
+        None
+    }
+
+    /// The leader of a group noun phrase: from `i`, at most three plain words (the
+    /// group noun: "team", "delegation"), a `leaders` phrase ("headed by"), at most
+    /// three plain words (titles: "envoy"), then an argument entity; its position.
+    pub(super) fn leader_after(&self, s: &Sentence, k: &KindRule, i: usize) -> Option<usize> {
+        let n = s.items.len();
+        let plain = |j: usize| {
+            let it = &s.items[j];
+            it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) == 0
+        };
+        for group in 0..=3 {
+            let at = i + group;
+            if at >= n || (group > 0 && !plain(at - 1)) {
+                return None;
+            }
+            if let Some(l) = self.rules.leaders.iter().find(|l| self.phrase_at(s, at, l, n)) {
+                for j in at + l.len()..(at + l.len() + 4).min(n) {
+                    if let Some(e) = s.items[j].ent {
+                        return self.allowed(k, e).then_some(j);
+                    }
+                    if !plain(j) {
+                        return None;
+                    }
+                }
+                return None;
             }
         }
         None

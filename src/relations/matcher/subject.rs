@@ -152,7 +152,9 @@ impl Matcher<'_> {
                     && s.items[q + 1..p]
                         .iter()
                         .all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
-                if !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
+                // "A Hamas delegation led by X met Y": the leader is the subject.
+                let led = self.rules.leaders.iter().any(|l| q >= l.len() && self.phrase_at(s, q - l.len(), l, q));
+                if !led && !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
                     // "flew to Rome to meet": a prepositional object, not the subject.
                     skipped += 1;
                     if skipped > self.rules.settings.max_subject_skip {
