@@ -217,9 +217,7 @@ impl<'a> Matcher<'a> {
     }
 
     fn any_cue(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize) -> bool {
-        (a..b.min(s.items.len())).any(|i| {
-            s.items[i].id != NO_WORD && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
-        })
+        self.any_cue_except(s, cues, a, b, &[])
     }
 
     /// [`Self::any_cue`], but no cue may start at a position in `skip`.
