@@ -151,14 +151,10 @@ fn build(args: &Args) -> Result<Extractor, String> {
     b.build().map_err(|e| error_chain(&e))
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        s.push_str(&format!(": {c}"));
-        src = c.source();
-    }
-    s
+/// The error's message and the causes it does not already quote
+/// (`newsie::Error`'s `Debug`).
+fn error_chain(e: &newsie::Error) -> String {
+    format!("{e:?}")
 }
 
 fn open_input(path: &Option<PathBuf>) -> Result<Box<dyn BufRead>, String> {
