@@ -10,7 +10,7 @@
 //! assert!(page.contains("No relations"));
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use crate::document::{Argument, Document, EntityKind, Relation};
@@ -260,12 +260,15 @@ fn kind_colour(kind: &str) -> &'static str {
 fn graph(page: &mut String, doc: &Document, rules: &RuleSet) {
     let names = names(doc);
     // Nodes: each entity taking part in a relation, in order of first appearance.
-    let mut nodes: Vec<(usize, String, EntityKind)> = Vec::new();
+    let mut nodes: Vec<(String, EntityKind)> = Vec::new();
+    // Entity id -> node index, so large documents stay linear.
+    let mut index: HashMap<usize, usize> = HashMap::new();
     for r in &doc.relations {
         for a in [&r.source, &r.target] {
-            if !nodes.iter().any(|(id, _, _)| *id == a.entity_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = index.entry(a.entity_id) {
+                slot.insert(nodes.len());
                 let (name, label) = names.get(&a.entity_id).map_or((a.text.as_str(), &a.label), |(n, l)| (*n, *l));
-                nodes.push((a.entity_id, name.to_string(), label.clone()));
+                nodes.push((name.to_string(), label.clone()));
             }
         }
     }
@@ -282,7 +285,6 @@ fn graph(page: &mut String, doc: &Document, rules: &RuleSet) {
             (cx + radius * 1.25 * a.cos(), cy + radius * a.sin())
         })
         .collect();
-    let index = |id: usize| nodes.iter().position(|(i, _, _)| *i == id).unwrap_or(0);
     let _ = write!(
         page,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" role=\"img\" \
@@ -300,7 +302,7 @@ fn graph(page: &mut String, doc: &Document, rules: &RuleSet) {
     // Edges, under the nodes.
     let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for r in &doc.relations {
-        let (a, b) = (index(r.source.entity_id), index(r.target.entity_id));
+        let (a, b) = (index[&r.source.entity_id], index[&r.target.entity_id]);
         let slot = seen.entry((a.min(b), a.max(b))).or_insert(0);
         let k = *slot;
         *slot += 1;
@@ -356,7 +358,7 @@ fn graph(page: &mut String, doc: &Document, rules: &RuleSet) {
             escape(&r.kind)
         );
     }
-    for (i, (_, name, label)) in nodes.iter().enumerate() {
+    for (i, (name, label)) in nodes.iter().enumerate() {
         let (x, y) = pos[i];
         let (fill, stroke) = colours_of(label);
         let below = y >= cy - 1.0;
