@@ -55,24 +55,13 @@ def conll(path):
     return out
 
 
-def chunks(tags):
-    """conlleval chunks (start, end, type) of an IOB1 or BIO tag sequence."""
-    out, start, kind = [], None, None
-    for i, t in enumerate(tags + ["O"]):
-        p, _, k = t.partition("-")
-        begins = p == "B" or (p == "I" and k != kind)
-        if start is not None and (p == "O" or begins):
-            out.append((start, i, kind))
-            start, kind = None, None
-        if p in ("B", "I") and start is None:
-            start, kind = i, k
-    return set(out)
-
-
 def f1(gold, pred):
+    """Entity F1 of word label sequences, with training/train_ner.py's conlleval chunks."""
+    from train_ner import spans  # torch comes with it: imported here, never in a peer
+
     tp = fp = fn = 0
     for g, p in zip(gold, pred):
-        g, p = chunks(g), chunks(p)
+        g, p = spans(g), spans(p)
         tp += len(g & p)
         fp += len(p - g)
         fn += len(g - p)
@@ -93,8 +82,9 @@ def word_spans(words):
 def newsie_tags(words, entities):
     """Word labels (BIO) from newsie's entities (char offsets)."""
     tags = ["O"] * len(words)
+    spans = word_spans(words)
     for e in entities:
-        inside = [i for i, (a, b) in enumerate(word_spans(words)) if a < e["char_end"] and b > e["char_start"]]
+        inside = [i for i, (a, b) in enumerate(spans) if a < e["char_end"] and b > e["char_start"]]
         for j, i in enumerate(inside):
             tags[i] = ("B-" if j == 0 else "I-") + e["label"]
     return tags
@@ -185,19 +175,10 @@ def run_peer_ort(args):
 
 
 def run_newsie(exe, jsonl, model, threads):
-    """Whole process: wall seconds, child max RSS (MB), outputs."""
-    helper = (
-        "import resource,subprocess,sys,time,json\n"
-        "t=time.time()\n"
-        "p=subprocess.run(sys.argv[2:],stdin=open(sys.argv[1],'rb'),capture_output=True)\n"
-        "el=time.time()-t\n"
-        "if p.returncode: sys.stderr.buffer.write(p.stderr); sys.exit(p.returncode)\n"
-        "print(json.dumps({'seconds':el,'max_rss_mb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,"
-        "'stdout':p.stdout.decode()}))\n"
-    )
-    cmd = [exe, "--format", "jsonl", "--quiet", "--model", model, "--threads", str(threads)]
-    out = subprocess.run([sys.executable, "-c", helper, jsonl] + cmd, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    """Whole process: wall seconds, child max RSS (MB), outputs (compare_hf.measure)."""
+    from compare_hf import measure
+
+    return measure([exe, "--format", "jsonl", "--quiet", "--model", model, "--threads", str(threads)], jsonl)
 
 
 def main():

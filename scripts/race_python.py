@@ -12,6 +12,7 @@ import argparse
 import json
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,21 +20,8 @@ from pathlib import Path
 import newsie
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def sentences(path):
-    out, words = [], []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        w = line.split()
-        if not w or w[0] == "-DOCSTART-":
-            if words:
-                out.append(" ".join(words))
-                words = []
-            continue
-        words.append(w[0])
-    if words:
-        out.append(" ".join(words))
-    return out
+sys.path.insert(0, str(REPO / "scripts"))
+from compare_hf import conll_sentences as sentences  # noqa: E402
 
 
 def main():

@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
-from race_python import sentences  # noqa: E402
+from compare_hf import conll_sentences as sentences  # noqa: E402
 
 
 def timed(cmd):
