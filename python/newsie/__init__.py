@@ -73,8 +73,8 @@ class Extractor:
         aggregation: Optional[str] = None,
     ) -> None:
         for name, value in (("threads", threads), ("batch_size", batch_size)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            if value is not None:
+                _check_positive(name, value)
         if model is None:
             model = _default_model()
         self._engine = _Engine(
@@ -120,8 +120,7 @@ class Extractor:
         lazily, so memory stays bounded. ``progress``, if given, is called
         with the number of texts done after each batch.
         """
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        _check_positive("batch_size", batch_size)
         if isinstance(texts, str):
             raise TypeError("pipe() takes an iterable of texts; for one text use extract()")
         it = iter(texts)
@@ -166,6 +165,11 @@ def shared_extractor(**settings: Any) -> Extractor:
         if ex is None:
             ex = _SHARED[key] = Extractor(**settings)
         return ex
+
+
+def _check_positive(name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def _check_text(text: Any, index: int) -> None:
