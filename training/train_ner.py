@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -139,6 +140,157 @@ def swap_names(docs, rng, prob, pool):
     return out
 
 
+def load_lists(folder):
+    """Name lists of training/names/ by type: {"PER": [[word, ...], ...], ...}.
+    ORG is the union of companies, groups and bodies."""
+    files = {"PER": ["per_names.txt"], "ORG": ["org_companies.txt", "org_groups.txt", "org_bodies.txt"],
+             "LOC": ["loc_places.txt"], "MISC": ["misc_names.txt"]}
+    out = {}
+    for kind, names in files.items():
+        entries = []
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    words = conll_words(line.strip())
+                    if words:
+                        entries.append(words)
+        if not entries:
+            raise SystemExit(f"no names for {kind} in {folder}")
+        out[kind] = entries
+    return out
+
+
+def conll_words(name):
+    """A name split into CoNLL-style words: at whitespace, with commas and brackets
+    as words of their own. Dots, hyphens and apostrophes inside a word stay."""
+    return re.sub(r"([,()])", r" \1 ", name).split()
+
+
+def swap_mentions(docs, rng, prob, lists, kinds):
+    """Replaces each entity of a type in `kinds`, with probability `prob`, by a
+    name of the same type from the project's lists (any number of words). The
+    context stays that of the original mention, so it fits the type."""
+    out = []
+    for doc in docs:
+        new_doc = []
+        for words, tags in doc:
+            nw, nt, i = [], [], 0
+            while i < len(words):
+                t = tags[i]
+                if t.startswith("B-") and t[2:] in kinds:
+                    kind = t[2:]
+                    j = i + 1
+                    while j < len(words) and tags[j] == "I-" + kind:
+                        j += 1
+                    if rng.random() < prob:
+                        name = rng.choice(lists[kind])
+                        nw += name
+                        nt += ["B-" + kind] + ["I-" + kind] * (len(name) - 1)
+                    else:
+                        nw += words[i:j]
+                        nt += tags[i:j]
+                    i = j
+                else:
+                    nw.append(words[i])
+                    nt.append(t)
+                    i += 1
+            new_doc.append((nw, nt))
+        out.append(new_doc)
+    return out
+
+
+MONTHS = "Jan Feb March April May June July Aug Sept Oct Nov Dec".split()
+AGENCIES = ["Reuters", "AP", "AFP", "Reuters", "Xinhua", "Bloomberg", "dpa", "ANI", "UPI", "Kyodo"]
+CAPTION_MARKERS = ["( L )", "( R )", "( C )", "( 2nd L )", "( 2nd R )", "( 3rd L )", "( top )", "( front )",
+                   "( centre )", "( L , front )"]
+CAPTION_VERBS = ["meets", "shakes hands with", "speaks with", "greets", "talks to", "walks with",
+                 "poses with", "attends a meeting with", "listens to", "is welcomed by"]
+
+
+def _ent(words, kind):
+    return list(words), ["B-" + kind] + ["I-" + kind] * (len(words) - 1)
+
+
+def dateline(rng, lists):
+    """A modern wire dateline as a sentence of its own: "CITY , Region , March 5 ( Reuters ) -"."""
+    words, tags = [], []
+    city, ctags = _ent(rng.choice(lists["LOC"]), "LOC")
+    if rng.random() < 0.8:
+        city = [w.upper() for w in city]
+    words += city
+    tags += ctags
+    if rng.random() < 0.4:
+        w, t = _ent(rng.choice(lists["LOC"]), "LOC")
+        words += [","] + w
+        tags += ["O"] + t
+    if rng.random() < 0.6:
+        words += [",", rng.choice(MONTHS), str(rng.randint(1, 28))]
+        tags += ["O"] * 3
+    w, t = _ent([rng.choice(AGENCIES)], "ORG")
+    words += ["("] + w + [")", rng.choice(["-", "--", "-"])]
+    tags += ["O"] + t + ["O", "O"]
+    return words, tags
+
+
+def caption(rng, lists):
+    """A photo caption: "X ( R ) meets Y ( 2nd L ) in CITY , Month D , YYYY . REUTERS / First Last"."""
+    words, tags = [], []
+
+    def person():
+        w, t = _ent(rng.choice(lists["PER"]), "PER")
+        mw = rng.choice(CAPTION_MARKERS).split() if rng.random() < 0.7 else []
+        return w + mw, t + ["O"] * len(mw)
+
+    w, t = person()
+    words += w
+    tags += t
+    verb = rng.choice(CAPTION_VERBS).split()
+    words += verb
+    tags += ["O"] * len(verb)
+    w, t = person()
+    words += w
+    tags += t
+    if rng.random() < 0.8:
+        c, ct = _ent(rng.choice(lists["LOC"]), "LOC")
+        words += ["in"] + c + [",", rng.choice(MONTHS), str(rng.randint(1, 28)), ",", str(rng.randint(2014, 2026))]
+        tags += ["O"] + ct + ["O"] * 5
+    words.append(".")
+    tags.append("O")
+    agency = rng.choice(["REUTERS", "AFP", "AP", "REUTERS", "Reuters", "EPA"])
+    photographer, pt = _ent(rng.choice(lists["PER"]), "PER")
+    words += [agency, "/"] + photographer
+    tags += ["B-ORG", "O"] + pt
+    if rng.random() < 0.3:
+        words += ["/", "File", "Photo"]
+        tags += ["O", "O", "O"]
+    return words, tags
+
+
+def augment_text(docs, rng, args, lists):
+    """Case and layout augmentation, drawn anew each epoch:
+    * --upper: a sentence in capitals (headlines), --lower: in lower case;
+    * --datelines: a modern dateline sentence put before a document's first
+      sentence that is not a heading; --captions: a photo caption appended."""
+    out = []
+    for doc in docs:
+        new_doc = []
+        for words, tags in doc:
+            r = rng.random()
+            if r < args.upper:
+                words = [w.upper() for w in words]
+            elif r < args.upper + args.lower:
+                words = [w.lower() for w in words]
+            new_doc.append((words, tags))
+        if lists is not None and rng.random() < args.datelines:
+            at = min(len(new_doc), 1 if len(new_doc) > 1 else 0)
+            new_doc.insert(at, dateline(rng, lists))
+        if lists is not None and rng.random() < args.captions:
+            new_doc.insert(rng.randint(0, len(new_doc)), caption(rng, lists))
+        out.append(new_doc)
+    return out
+
+
 def encode_sentences(tok, sentences):
     """Encode a list of (words, tags) as one text; returns per-token arrays."""
     text_parts, word_spans, word_tags, sent_of_word = [], [], [], []
@@ -181,8 +333,10 @@ def encode_sentences(tok, sentences):
     return ids, types, labels, first, len(word_spans)
 
 
-def build_examples(tok, docs, max_len, context):
-    """Examples: (ids, types, labels, first_token_word_index, gold word tags)."""
+def build_examples(tok, docs, max_len, context, single=0.0, rng=None):
+    """Examples: (ids, types, labels, first_token_word_index, gold word tags).
+    With `context`, a document's fraction `single` (drawn with `rng`) still
+    gives one example per sentence, so the model also reads lone sentences."""
     cap = max_len - 2
     examples = []
     for doc in docs:
@@ -198,8 +352,9 @@ def build_examples(tok, docs, max_len, context):
             else:
                 units.append((sent, n))
         groups, cur, cur_n = [], [], 0
+        doc_context = context and not (single > 0 and rng.random() < single)
         for sent, n in units:
-            if cur and (not context or cur_n + n > cap):
+            if cur and (not doc_context or cur_n + n > cap):
                 groups.append(cur)
                 cur, cur_n = [], 0
             cur.append(sent)
@@ -308,6 +463,17 @@ def main():
     ap.add_argument("--f16", action="store_true", help="store weights as float16")
     ap.add_argument("--swap-names", type=float, default=0.0,
                     help="probability of replacing each person name by other or made-up names, drawn anew each epoch")
+    ap.add_argument("--names", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "names"),
+                    help="folder of the name lists used by --swap-lists, --datelines and --captions")
+    ap.add_argument("--swap-lists", type=float, default=0.0,
+                    help="probability of replacing each ORG, LOC and MISC mention (and PER, after --swap-names) "
+                    "by a name of its type from --names")
+    ap.add_argument("--upper", type=float, default=0.0, help="fraction of sentences upper-cased, drawn each epoch")
+    ap.add_argument("--lower", type=float, default=0.0, help="fraction of sentences lower-cased, drawn each epoch")
+    ap.add_argument("--datelines", type=float, default=0.0, help="fraction of documents given a modern dateline")
+    ap.add_argument("--captions", type=float, default=0.0, help="fraction of documents given a photo caption")
+    ap.add_argument("--single", type=float, default=0.0,
+                    help="fraction of documents read one sentence per example (with document windows)")
     ap.add_argument("--save-last", action="store_true",
                     help="keep the last epoch instead of the best on --dev (when --dev is also trained on)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
@@ -349,10 +515,19 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     pool = name_pool(train_docs)
     aug_rng = random.Random(args.seed + 1)
+    lists = load_lists(args.names) if (args.swap_lists or args.datelines or args.captions) else None
+    augmenting = any((args.swap_names, args.swap_lists, args.upper, args.lower, args.datelines, args.captions,
+                      args.single))
     for epoch in range(args.epochs):
         model.train()
-        if args.swap_names > 0:
-            train = build_examples(tok, swap_names(train_docs, aug_rng, args.swap_names, pool), args.max_len, context)
+        if augmenting:
+            docs = train_docs
+            if args.swap_names > 0:
+                docs = swap_names(docs, aug_rng, args.swap_names, pool)
+            if args.swap_lists > 0:
+                docs = swap_mentions(docs, aug_rng, args.swap_lists, lists, ("PER", "ORG", "LOC", "MISC"))
+            docs = augment_text(docs, aug_rng, args, lists)
+            train = build_examples(tok, docs, args.max_len, context, args.single, aug_rng)
         # Length-bucketed shuffling: similar lengths share a batch (less padding).
         order = list(range(len(train)))
         random.shuffle(order)

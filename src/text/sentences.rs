@@ -74,7 +74,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             let ends_sentence =
                 last_line.chars().rev().find(|c| !is_closing(*c)).is_some_and(|c| matches!(c, '.' | '!' | '?' | ':'));
             let heading = !last_line.chars().any(|c| c.is_lowercase());
-            if blank || ends_sentence || heading || j >= n {
+            if blank || ends_sentence || heading || j >= n || starts_with_dateline(&text[j..]) {
                 push(&mut out, start, b);
                 start = j;
             }
@@ -116,6 +116,32 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Whether a line starts with a wire dateline: a place in capitals (two or
+/// more letters, words separated by spaces) followed by a comma, a bracket or
+/// a dash ("KYIV, Ukraine (Reuters) -", "SAO PAULO (AP) -", "WASHINGTON -").
+/// Such a line starts a sentence even when the line before it does not end
+/// one (a photo credit, "REUTERS/Baz Ratner").
+fn starts_with_dateline(line: &str) -> bool {
+    let mut letters = 0;
+    let mut rest = line;
+    // Words in capitals, separated by single spaces.
+    loop {
+        let end = rest.find(|c: char| !(c.is_uppercase() || c == '.' || c == '-')).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if !word.chars().any(char::is_alphabetic) {
+            break;
+        }
+        letters += word.chars().filter(|c| c.is_alphabetic()).count();
+        rest = &rest[end..];
+        match rest.strip_prefix(' ') {
+            Some(r) if r.starts_with(char::is_uppercase) => rest = r,
+            _ => break,
+        }
+    }
+    let rest = rest.trim_start_matches(' ');
+    letters >= 2 && (rest.starts_with([',', '(', '—', '–']) || rest.starts_with("- ") || rest.starts_with("-- "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +161,19 @@ mod tests {
             vec!["COLD WAR", "Russia and the West are locked."]
         );
         assert_eq!(sents("Secretary of State John\nKerry said so."), vec!["Secretary of State John\nKerry said so."]);
+        assert_eq!(
+            sents("Kerry meets Lavrov. REUTERS/Baz Ratner\nKYIV, Ukraine (Reuters) - Talks began."),
+            vec!["Kerry meets Lavrov.", "REUTERS/Baz Ratner", "KYIV, Ukraine (Reuters) - Talks began."]
+        );
+        assert_eq!(
+            sents("Photo: AP/Jane Doe\nSAO PAULO (AP) - Rain."),
+            vec!["Photo: AP/Jane Doe", "SAO PAULO (AP) - Rain."]
+        );
+        assert_eq!(sents("Photo by Jane Doe\nWASHINGTON - Rain."), vec!["Photo by Jane Doe", "WASHINGTON - Rain."]);
+        // Hard-wrapped lines that start with an acronym or a name stay joined.
+        assert_eq!(sents("He met the\nU.S. Treasury chief."), vec!["He met the\nU.S. Treasury chief."]);
+        assert_eq!(sents("He met\nNATO allies."), vec!["He met\nNATO allies."]);
+        assert_eq!(sents("He met\nA. Smith, a banker."), vec!["He met\nA. Smith, a banker."]);
         assert!(sents("").is_empty());
         assert!(sents(" \n\t ").is_empty());
     }
