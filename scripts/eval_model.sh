@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Every score issue 12 asks of an NER model, in one run, through newsie's Rust path:
+# CoNLL-2003 testb (document input and one sentence per input, each with its
+# all-caps sentences), the blind modern-news set, the older modern-news entity
+# set, and the five relation sets. Prints one summary table at the end.
+#
+#     scripts/eval_model.sh [MODEL_DIR_OR_NAME]     (default: the shipped model)
+#
+# Needs ../shared (CoNLL-2003, the relation dev set and scorer) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=${1:-}
+margs=()
+[ -n "$model" ] && margs=(--model "$model")
+conll=../shared/data/conll2003/eng.testb
+[ -f "$conll" ] || { echo "eval_model: $conll is missing (../shared)" >&2; exit 1; }
+cargo build --release --quiet --features eval --example conll_eval --example extract
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+summary=()
+for mode in doc sentences; do
+  flag=(); [ $mode = sentences ] && flag=(--sentences)
+  target/release/examples/conll_eval "$conll" "${margs[@]}" "${flag[@]}" 2>/dev/null >"$out/$mode"
+  caps=$(grep -m1 '^F1 ' "$out/$mode" | cut -d' ' -f2)
+  all=$(tail -1 "$out/$mode" | cut -d' ' -f2)
+  per=$(awk '/^all sentences/{s=1} s && /^(PER|ORG|LOC|MISC) /{printf "%s %s  ", $1, $4}' "$out/$mode")
+  summary+=("testb ($mode input)|$all|all-caps $caps; $per")
+done
+python3 scripts/eval_ner_set.py "${margs[@]}" >"$out/modern"
+f1_of() { grep -E "^  $1 " "$out/modern" | grep -o 'F1 [0-9.]*' | cut -d' ' -f2; }
+all=$(f1_of all)
+per="PER $(f1_of PER)  ORG $(f1_of ORG)  LOC $(f1_of LOC)  MISC $(f1_of MISC)  all-caps $(f1_of all-caps)"
+summary+=("modern_ner_dev (blind set)|$all|$per")
+old=$(python3 scripts/eval_modern_ner.py "${margs[@]}" | grep -o 'F1 [0-9.]*' | tail -1 | cut -d' ' -f2)
+summary+=("modern entities of relation sets|$old|")
+for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4}.jsonl; do
+  f1=$(python3 scripts/eval_relations.py --gold "$gold" "${margs[@]}" | grep '^strict' | grep -o 'F1 [0-9.]*' | cut -d' ' -f2)
+  summary+=("relations $(basename "$gold" .jsonl)|$f1|")
+done
+cat "$out/doc" "$out/modern"
+echo
+printf '%-36s %-8s %s\n' set F1 detail
+for row in "${summary[@]}"; do
+  IFS='|' read -r a b c <<<"$row"
+  printf '%-36s %-8s %s\n' "$a" "$b" "$c"
+done
