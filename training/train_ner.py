@@ -270,8 +270,8 @@ def caption(rng, lists):
 def augment_text(docs, rng, args, lists):
     """Case and layout augmentation, drawn anew each epoch:
     * --upper: a sentence in capitals (headlines), --lower: in lower case;
-    * --datelines: a modern dateline sentence put before a document's first
-      sentence that is not a heading; --captions: a photo caption appended."""
+    * --datelines: a document's dateline replaced by a modern one (or one put
+      after its heading); --captions: a photo caption put between two sentences."""
     out = []
     for doc in docs:
         new_doc = []
@@ -283,8 +283,12 @@ def augment_text(docs, rng, args, lists):
                 words = [w.lower() for w in words]
             new_doc.append((words, tags))
         if lists is not None and rng.random() < args.datelines:
-            at = min(len(new_doc), 1 if len(new_doc) > 1 else 0)
-            new_doc.insert(at, dateline(rng, lists))
+            # CoNLL's own dateline ("BRUSSELS 1996-08-22") is replaced, else one is put after the heading.
+            at = next((i for i, (w, _) in enumerate(new_doc[:3]) if re.fullmatch(r"\d{4}-\d\d-\d\d", w[-1])), None)
+            if at is not None:
+                new_doc[at] = dateline(rng, lists)
+            else:
+                new_doc.insert(min(1, len(new_doc)), dateline(rng, lists))
         if lists is not None and rng.random() < args.captions:
             new_doc.insert(rng.randint(0, len(new_doc)), caption(rng, lists))
         out.append(new_doc)
