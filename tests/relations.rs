@@ -997,3 +997,118 @@ fn delegations_led_by_and_hosted_meetings_between() {
         .iter()
         .all(|(_, _, e, m, k)| e == "CONSULT" && m.as_deref() == Some("multilateral") && k == "040"));
 }
+
+#[test]
+fn names_in_apposition_are_the_argument() {
+    // A comma apposition after a common noun phrase gives its name.
+    assert_eq!(
+        rel(
+            "Chile's foreign minister, Ana Soto, received her Peruvian counterpart, Luis Vargas, in Santiago.",
+            &[("Chile", "LOC"), ("Ana Soto", "PER"), ("Peruvian", "MISC"), ("Luis Vargas", "PER"), ("Santiago", "LOC")]
+        ),
+        vec![r("meeting", "Ana Soto", "Luis Vargas", false, "asserted")]
+    );
+    // After a country that modifies the title ("his Fiji counterpart, NAME").
+    assert_eq!(
+        rel(
+            "Tonga's prime minister Sione Vea welcomed his Fiji counterpart, Jone Rabuka, on Friday.",
+            &[("Tonga", "LOC"), ("Sione Vea", "PER"), ("Fiji", "LOC"), ("Jone Rabuka", "PER")]
+        ),
+        vec![r("meeting", "Sione Vea", "Jone Rabuka", false, "asserted")]
+    );
+    // Coordinated appositions: each firm is a target.
+    assert_eq!(
+        rel(
+            "The Treasury blacklisted two shipping firms, Blue Gull Ltd and Red Tern Co, on Monday.",
+            &[("Treasury", "ORG"), ("Blue Gull Ltd", "ORG"), ("Red Tern Co", "ORG")]
+        ),
+        vec![
+            r("sanction", "Treasury", "Blue Gull Ltd", false, "asserted"),
+            r("sanction", "Treasury", "Red Tern Co", false, "asserted")
+        ]
+    );
+    // A name after a comma that starts a new clause is no apposition.
+    assert_eq!(
+        rel("Lopez met senior officials, Ortega said on Monday.", &[("Lopez", "PER"), ("Ortega", "PER")]),
+        vec![]
+    );
+}
+
+#[test]
+fn separately_after_the_object_keeps_the_guests_apart() {
+    assert_eq!(
+        rel(
+            "Envoy Mara Lind met Ivo Petrov and Goran Ilic separately on Thursday.",
+            &[("Mara Lind", "PER"), ("Ivo Petrov", "PER"), ("Goran Ilic", "PER")]
+        ),
+        vec![
+            r("meeting", "Mara Lind", "Ivo Petrov", false, "asserted"),
+            r("meeting", "Mara Lind", "Goran Ilic", false, "asserted")
+        ]
+    );
+}
+
+#[test]
+fn an_object_never_starts_with_of() {
+    // "meeting of the council" is a session of the council, not a meeting with it.
+    assert_eq!(
+        rel(
+            "Chad demanded an urgent meeting of the African Union on Monday.",
+            &[("Chad", "LOC"), ("African Union", "ORG")]
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn resumed_talks_delegations_designations_and_modifiers_in_gaps() {
+    assert_eq!(
+        rel(
+            "Sudan's army and the Rapid Support Forces resumed negotiations in Jeddah.",
+            &[("Sudan", "LOC"), ("Rapid Support Forces", "ORG"), ("Jeddah", "LOC")]
+        )
+        .len(),
+        0,
+        "a possessor alone is no participant"
+    );
+    assert_eq!(
+        rel("Kenya reopened talks with Ethiopia on Monday.", &[("Kenya", "LOC"), ("Ethiopia", "LOC")]),
+        vec![r("meeting", "Kenya", "Ethiopia", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Qatar's emir received a delegation from Hezbollah in Doha.",
+            &[("Qatar", "LOC"), ("Hezbollah", "ORG"), ("Doha", "LOC")]
+        ),
+        vec![]
+    );
+    assert_eq!(
+        rel(
+            "Jordan's King Abdullah received a delegation from Hezbollah in Amman.",
+            &[("Jordan", "LOC"), ("King Abdullah", "PER"), ("Hezbollah", "ORG"), ("Amman", "LOC")]
+        ),
+        vec![r("meeting", "King Abdullah", "Hezbollah", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Canada designated the Red Hand gang and the Iron Wolves militia as terrorist entities.",
+            &[("Canada", "LOC"), ("Red Hand", "ORG"), ("Iron Wolves", "ORG")]
+        ),
+        vec![
+            r("sanction", "Canada", "Red Hand", false, "asserted"),
+            r("sanction", "Canada", "Iron Wolves", false, "asserted")
+        ]
+    );
+    // A nationality adjective may stand in a gap; an argument entity may not.
+    assert_eq!(
+        rel(
+            "Brazil ruled out joining European sanctions against Belarus.",
+            &[("Brazil", "LOC"), ("European", "MISC"), ("Belarus", "LOC")]
+        ),
+        vec![r("sanction", "Brazil", "Belarus", true, "negated")]
+    );
+    assert_eq!(
+        rel("Japan threatened to impose sanctions and tariffs on Laos.", &[("Japan", "LOC"), ("Laos", "LOC")]),
+        vec![r("sanction", "Japan", "Laos", false, "considered")]
+    );
+}

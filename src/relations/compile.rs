@@ -72,6 +72,7 @@ pub(crate) struct Compiled {
     pub inclusions: Vec<Phrase>,
     pub separate: Vec<Phrase>,
     pub leaders: Vec<Phrase>,
+    pub group_nouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -102,6 +103,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let inclusions = vocab.phrases(&ctx, &grammar.inclusions, None, "grammar.inclusions")?;
     let separate = vocab.phrases(&ctx, &grammar.separate_cues, None, "grammar.separate_cues")?;
     let leaders = vocab.phrases(&ctx, &grammar.leaders, None, "grammar.leaders")?;
+    let group_nouns = vocab.phrases(&ctx, &grammar.group_nouns, None, "grammar.group_nouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -119,6 +121,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         inclusions,
         separate,
         leaders,
+        group_nouns,
         negation,
         negation_gov,
         modality,

@@ -55,6 +55,9 @@ pub(crate) struct RawGrammar {
     pub speaker_pronouns: Vec<String>,
     #[serde(default)]
     pub verb_coordinators: Vec<String>,
+    /// "the Gran Grif gang": nouns that may follow a name inside its noun phrase.
+    #[serde(default)]
+    pub group_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +171,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "speech_verbs",
     "speaker_pronouns",
     "verb_coordinators",
+    "group_nouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

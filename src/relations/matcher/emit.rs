@@ -109,7 +109,8 @@ impl Matcher<'_> {
             None if neg => c.settings.negated_modality.clone(),
             None => c.settings.default_modality.clone(),
         };
-        let separate = self.any_cue(s, &c.separate, lo, hi);
+        // "met separately with X and with Y", "met X and Y separately".
+        let separate = self.any_cue(s, &c.separate, lo, (hi + 1).min(n));
         // Pairs.
         let mut pairs: Vec<(Member, Member)> = Vec::new();
         let all_pairs = |ms: &[Member], pairs: &mut Vec<(Member, Member)>| {

@@ -141,7 +141,11 @@ impl Matcher<'_> {
                             return false;
                         }
                         let it = &s.items[i];
-                        if it.ent.is_some() || it.punct || it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) != 0
+                        // A gap may hold a modifier that is no argument ("joining Western
+                        // sanctions"), not an argument entity.
+                        if it.ent.is_some_and(|e| self.allowed(k, e))
+                            || it.punct
+                            || it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) != 0
                         {
                             return false;
                         }

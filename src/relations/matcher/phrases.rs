@@ -25,6 +25,11 @@ impl Matcher<'_> {
                 end
             }
         };
+        // A verb's or preposition's object does not start with "of": "demanded an
+        // emergency meeting of the Security Council" has no object of "meeting".
+        if s.items.get(pos).is_some_and(|it| it.flags & F_NPPREP != 0 && it.ent.is_none()) {
+            return None;
+        }
         while i < n {
             let it = &s.items[i];
             if let Some(e) = it.ent {
@@ -46,7 +51,7 @@ impl Matcher<'_> {
                     if let Some(j) = self.apposed_head(s, k, i + 1) {
                         return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), close(j + 1, included)));
                     }
-                    return Some((Member::Ent(e, i), close(i + 1, included)));
+                    return Some((Member::Ent(e, i), close(self.group_tail(s, i + 1), included)));
                 }
                 skip += 1;
                 i += if poss { 2 } else { 1 };
@@ -58,6 +63,13 @@ impl Matcher<'_> {
                         i += 1 + len;
                         included = true;
                         continue;
+                    }
+                    // "his Mauritanian counterpart, Mohamed Salem Ould Merzoug,": a name in
+                    // apposition to a common noun phrase is its head.
+                    if skip > 0 {
+                        if let Some((e, j)) = self.apposition_after(s, k, i + 1) {
+                            return Some((Member::Ent(e, j), close(j + 1, included)));
+                        }
                     }
                 }
                 break;
@@ -84,6 +96,19 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// The end of a name's noun phrase from `i`, past the group nouns that follow the
+    /// name ("the Gran Grif gang", "the Wagner mercenary group").
+    pub(super) fn group_tail(&self, s: &Sentence, mut i: usize) -> usize {
+        let n = s.items.len();
+        for _ in 0..2 {
+            match self.rules.group_nouns.iter().find(|p| self.phrase_at(s, i, p, n)) {
+                Some(p) if s.items[i].ent.is_none() => i += p.len(),
+                _ => break,
+            }
+        }
+        i
     }
 
     /// The leader of a group noun phrase: from `i`, at most three plain words (the
@@ -135,10 +160,35 @@ impl Matcher<'_> {
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
     }
 
+    /// A name in apposition after a comma at `i`: at most two capitalised title words
+    /// ("Gen.", "Interior Minister"), then an argument entity that ends the phrase (punctuation, a coordinator, a preposition or the end of the
+    /// sentence follows it, not a verb: "met officials, Lavrov said" has no apposition);
+    /// the entity and its position.
+    pub(super) fn apposition_after(&self, s: &Sentence, k: &KindRule, i: usize) -> Option<(usize, usize)> {
+        let n = s.items.len();
+        for j in i..(i + 3).min(n) {
+            let it = &s.items[j];
+            if let Some(e) = it.ent {
+                if !self.allowed(k, e) {
+                    return None;
+                }
+                let ends = s.items.get(j + 1).is_none_or(|next| {
+                    (next.punct && next.flags & F_POSS == 0) || next.flags & (F_COORD | F_PREP) != 0
+                });
+                return ends.then_some((e, j));
+            }
+            if !it.cap || it.punct || it.flags != 0 || self.rules.anchors.contains_key(&it.id) {
+                return None;
+            }
+        }
+        None
+    }
+
     /// After an argument entity, one to four title words ("envoy", "Parliament Speaker",
     /// "Secretary of State", other-type entities; no trigger word, no lower-case word
-    /// in -ed or -ing) and then another argument entity (not a possessor): the position
-    /// of that head entity.
+    /// in -ed or -ing) and then another argument entity (not a possessor), or a comma
+    /// and a name in apposition ([`Self::apposition_after`]): the position of that head
+    /// entity.
     pub(super) fn apposed_head(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<usize> {
         let mut words = false;
         for j in from..(from + 5).min(s.items.len()) {
@@ -149,6 +199,10 @@ impl Matcher<'_> {
                     return (words && !poss).then_some(j);
                 }
                 continue;
+            }
+            if words && s.text[it.start..it.end] == *"," {
+                // "his Papua New Guinea counterpart, James Marape".
+                return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
             }
             if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.rules.anchors.contains_key(&it.id) {
                 return None;
