@@ -6,7 +6,7 @@ shipped model unless --model says otherwise, and scores its relations with the
 project's scorer. Python standard library only.
 
 A relation argument's `text` is its mention as written; where that mention is a
-resolved pronoun ("he"), the scorer (which compares names) is given the
+resolved pronoun ("he", "him"), the scorer (which compares names) is given the
 longest mention of the argument's canonical entity instead. Nothing else is
 changed.
 
@@ -52,7 +52,7 @@ def main():
             r = dict(r)
             for side in ("source", "target"):
                 a = dict(r[side])
-                if a["text"].lower() in ("he", "she") and a["entity"] in names:
+                if a["text"].lower() in ("he", "she", "him", "her") and a["entity"] in names:
                     a["text"] = names[a["entity"]]
                 r[side] = a
             rels.append(r)

@@ -1112,3 +1112,69 @@ fn resumed_talks_delegations_designations_and_modifiers_in_gaps() {
         vec![r("sanction", "Japan", "Laos", false, "considered")]
     );
 }
+
+#[test]
+fn visits_gerunds_object_pronouns_and_hosted_meetings() {
+    // Visiting a named person is a meeting; a place or a grave is not.
+    assert_eq!(
+        rel(
+            "Polish President Jan Nowak visited Czech President Petr Dvorak in Prague on Monday.",
+            &[("Polish", "MISC"), ("Jan Nowak", "PER"), ("Czech", "MISC"), ("Petr Dvorak", "PER"), ("Prague", "LOC")]
+        ),
+        vec![r("meeting", "Jan Nowak", "Petr Dvorak", false, "asserted")]
+    );
+    assert_eq!(rel("Nowak visited Chile on Monday.", &[("Nowak", "PER"), ("Chile", "LOC")]), vec![]);
+    assert_eq!(
+        rel(
+            "Nowak visited the tomb of Jozef Pilsudski in Krakow.",
+            &[("Nowak", "PER"), ("Jozef Pilsudski", "PER"), ("Krakow", "LOC")]
+        ),
+        vec![]
+    );
+    // A gerund after "after" takes the sentence's subject, not the main clause's phone cue.
+    assert_eq!(
+        rel(
+            "Ghana's President Kofi Mensah held a phone call with Ama Owusu on Monday, a day after hosting Togo's leader Faure Eklu.",
+            &[("Ghana", "LOC"), ("Kofi Mensah", "PER"), ("Ama Owusu", "PER"), ("Togo", "LOC"), ("Faure Eklu", "PER")]
+        ),
+        vec![
+            r("call", "Kofi Mensah", "Ama Owusu", false, "asserted"),
+            r("meeting", "Kofi Mensah", "Faure Eklu", false, "asserted")
+        ]
+    );
+    // "him" as the whole object stands for the person of the sentence before.
+    let t = "Ivan Dorn has denied wrongdoing. On Monday the Treasury blacklisted him and six of his firms.";
+    let es = ents(t, &[("Ivan Dorn", "PER"), ("Treasury", "ORG")]);
+    let rs = RuleSet::builtin().extract(t, &es);
+    assert_eq!(rs.len(), 1);
+    assert_eq!((rs[0].source.text.as_str(), rs[0].target.text.as_str()), ("Treasury", "him"));
+    assert_eq!(rs[0].target.entity_id, es[0].entity_id);
+    // The host of the meeting where two leaders talked meets each of them.
+    assert_eq!(
+        rel(
+            "Ana Ruiz and Luis Gil held talks in Lima on Friday at a trilateral meeting hosted by Eva Soto.",
+            &[("Ana Ruiz", "PER"), ("Luis Gil", "PER"), ("Lima", "LOC"), ("Eva Soto", "PER")]
+        ),
+        vec![
+            r("meeting", "Ana Ruiz", "Eva Soto", false, "asserted"),
+            r("meeting", "Luis Gil", "Eva Soto", false, "asserted"),
+            r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")
+        ]
+    );
+    // A name closing an apposition, after a title with an organisation in it.
+    assert_eq!(
+        rel(
+            "His brother, Senate President Tomas Rey, met Mali's envoy Ali Traore in Dakar.",
+            &[("Senate", "ORG"), ("Tomas Rey", "PER"), ("Mali", "LOC"), ("Ali Traore", "PER"), ("Dakar", "LOC")]
+        ),
+        vec![r("meeting", "Tomas Rey", "Ali Traore", false, "asserted")]
+    );
+    // A wire dateline's dash ends the dateline: its city is no subject.
+    assert_eq!(
+        rel(
+            "LIMA (Reuters) - Ana Ruiz visited Chile on Monday and met President Luis Gil.",
+            &[("LIMA", "LOC"), ("Reuters", "ORG"), ("Ana Ruiz", "PER"), ("Chile", "LOC"), ("Luis Gil", "PER")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+}

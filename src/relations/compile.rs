@@ -73,6 +73,7 @@ pub(crate) struct Compiled {
     pub separate: Vec<Phrase>,
     pub leaders: Vec<Phrase>,
     pub group_nouns: Vec<Phrase>,
+    pub object_pronouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -104,6 +105,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let separate = vocab.phrases(&ctx, &grammar.separate_cues, None, "grammar.separate_cues")?;
     let leaders = vocab.phrases(&ctx, &grammar.leaders, None, "grammar.leaders")?;
     let group_nouns = vocab.phrases(&ctx, &grammar.group_nouns, None, "grammar.group_nouns")?;
+    let object_pronouns = vocab.phrases(&ctx, &grammar.object_pronouns, None, "grammar.object_pronouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -122,6 +124,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         separate,
         leaders,
         group_nouns,
+        object_pronouns,
         negation,
         negation_gov,
         modality,

@@ -22,6 +22,9 @@ pub(crate) enum Elem {
     Slot {
         role: Role,
         adjacent: bool,
+        /// `Y:PER`: only people, named after title words alone ("visited Serbian
+        /// President Aleksandar Vucic", not "visited the grave of Nelson Mandela").
+        person: bool,
     },
     Words {
         alts: Vec<Phrase>,
@@ -116,15 +119,15 @@ impl Vocabulary {
             let e = match tok {
                 "X" | "X=" => {
                     nx += 1;
-                    Elem::Slot { role: Role::X, adjacent: tok.ends_with('=') }
+                    Elem::Slot { role: Role::X, adjacent: tok.ends_with('='), person: false }
                 }
-                "Y" | "Y=" => {
+                "Y" | "Y=" | "Y:PER" => {
                     ny += 1;
-                    Elem::Slot { role: Role::Y, adjacent: tok.ends_with('=') }
+                    Elem::Slot { role: Role::Y, adjacent: tok.ends_with('='), person: tok.ends_with(":PER") }
                 }
                 "XY" | "XY=" => {
                     nxy += 1;
-                    Elem::Slot { role: Role::XY, adjacent: tok.ends_with('=') }
+                    Elem::Slot { role: Role::XY, adjacent: tok.ends_with('='), person: false }
                 }
                 "~" => Elem::Gap,
                 "~~" => Elem::LongGap,

@@ -58,6 +58,9 @@ pub(crate) struct RawGrammar {
     /// "the Gran Grif gang": nouns that may follow a name inside its noun phrase.
     #[serde(default)]
     pub group_nouns: Vec<String>,
+    /// "blacklisted him": pronouns that, as a whole object, stand for a person.
+    #[serde(default)]
+    pub object_pronouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +175,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "speaker_pronouns",
     "verb_coordinators",
     "group_nouns",
+    "object_pronouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

@@ -76,8 +76,12 @@ impl Matcher<'_> {
         }
         let cs = self.clause_start(s, lo.min(gov));
         let ce = self.clause_end(s, hi);
-        // Non-event cues cancel the relation.
-        if self.any_cue(s, &k.exclude, self.clause_start(s, lo), ce) {
+        // Non-event cues cancel the relation. A gerund's clause ("..., a day after
+        // hosting Y") starts at its subordinator, whatever the main clause says.
+        let gerund =
+            !nominal && chain > 0 && s.items[chain - 1].flags & F_SUBORD != 0 && s.items[chain - 1].ent.is_none();
+        let excl_lo = if gerund { chain - 1 } else { self.clause_start(s, lo) };
+        if self.any_cue(s, &k.exclude, excl_lo, ce) {
             return;
         }
         let (neg, modality) = if nominal {

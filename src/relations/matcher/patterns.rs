@@ -63,7 +63,7 @@ impl Matcher<'_> {
         let mut chain = p;
         let mut gov = p;
         if pat.anchor == 1 {
-            let Elem::Slot { role, adjacent } = pat.elems[0] else { return None };
+            let Elem::Slot { role, adjacent, .. } = pat.elems[0] else { return None };
             let (g, ch, gv) = if adjacent {
                 if p == 0 {
                     return None;
@@ -188,13 +188,16 @@ impl Matcher<'_> {
                 }
                 ok
             }
-            Elem::Slot { role, adjacent } => {
+            Elem::Slot { role, adjacent, person } => {
                 let prep = if ei > 0 && matches!(elems[ei - 1], Elem::Words { .. }) && pos > 0 {
                     Some(s.items[pos - 1].id)
                 } else {
                     None
                 };
                 let Some(g) = self.np_group(s, k, pos, *adjacent, prep) else { return false };
+                if *person && !self.people_after_titles(s, pos, &g) {
+                    return false;
+                }
                 let end = g.end;
                 set_role(st, *role, g);
                 if self.match_elems(s, k, elems, ei + 1, end, st) {
@@ -204,6 +207,23 @@ impl Matcher<'_> {
                 false
             }
         }
+    }
+}
+
+impl Matcher<'_> {
+    /// Whether every member of `g` is a person and the words from `pos` to the
+    /// first member are titles: capitalised words, "of", possessives, other
+    /// entities ("Serbian President", "Secretary of State", "Jordan's King").
+    fn people_after_titles(&self, s: &Sentence, pos: usize, g: &Group) -> bool {
+        let people = g.members.iter().all(|m| match m {
+            Member::Ent(e, _) => self.entities[*e].label == EntityKind::Person,
+            Member::Pron(_) => false,
+        });
+        let first = g.members.first().map_or(pos, |m| m.pos());
+        people
+            && s.items[pos.min(first)..first]
+                .iter()
+                .all(|it| it.ent.is_some() || (it.cap && !it.punct) || it.flags & (F_NPPREP | F_POSS) != 0)
     }
 }
 

@@ -30,6 +30,16 @@ impl Matcher<'_> {
         if s.items.get(pos).is_some_and(|it| it.flags & F_NPPREP != 0 && it.ent.is_none()) {
             return None;
         }
+        // "blacklisted him and 19 of his companies": a person pronoun as the whole object
+        // (not the possessive "her" of "her counterpart").
+        if s.items.get(pos).is_some_and(|it| it.ent.is_none())
+            && self.rules.object_pronouns.iter().any(|p| p.len() == 1 && self.phrase_at(s, pos, p, n))
+            && s.items
+                .get(pos + 1)
+                .is_none_or(|next| next.ent.is_none() && (next.punct || next.flags & (F_PREP | F_COORD | F_BREAK) != 0))
+        {
+            return Some((Member::Pron(pos), pos + 1));
+        }
         while i < n {
             let it = &s.items[i];
             if let Some(e) = it.ent {

@@ -123,11 +123,11 @@ impl Matcher<'_> {
         let e = s.items[last].ent?;
         let titles = c0 + 1..last;
         let plain_head = !s.items[c0 - 1].punct && s.items[c0 - 1].ent.is_none();
-        if self.allowed(k, e)
-            && plain_head
-            && titles.len() <= 4
-            && titles.clone().all(|j| !s.items[j].punct && s.items[j].ent.is_none())
-        {
+        // Title words; an entity among them modifies a title ("Senate President Hun Sen").
+        let title_word = |j: usize| !s.items[j].punct && s.items[j].ent.is_none();
+        let titled = titles.clone().all(|j| !s.items[j].punct)
+            && (titles.clone().all(title_word) || (titles.len() >= 2 && title_word(last - 1) && s.items[last - 1].cap));
+        if self.allowed(k, e) && plain_head && titles.len() <= 4 && titled {
             return Some((single(e, last), q + 1, c0));
         }
         None
@@ -135,6 +135,9 @@ impl Matcher<'_> {
 
     /// The subject of a trigger at `p`: (group, chain start, governing-window end).
     pub(super) fn subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
+        if let Some(found) = self.gerund_subject(s, k, p) {
+            return Some(found);
+        }
         let mut q = p;
         let mut skipped = 0usize;
         while q > 0 {
@@ -244,6 +247,28 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// "X met Y in Madrid, a day after hosting Z": a gerund right after a subordinator
+    /// ("after", "before") has the subject of the sentence's first trigger before it.
+    /// Cues of that clause do not reach the gerund (its chain starts at `p`).
+    fn gerund_subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
+        let it = s.items.get(p)?;
+        let before = s.items.get(p.checked_sub(1)?)?;
+        if before.flags & F_SUBORD == 0 || before.ent.is_some() || !s.text[it.start..it.end].ends_with("ing") {
+            return None;
+        }
+        let main = (0..p - 1).find(|&a| {
+            let w = &s.items[a];
+            // A trigger word, not the "'s" that anchors "X= 's @meeting_noun with Y".
+            w.ent.is_none() && !w.punct && w.flags & F_POSS == 0 && self.rules.anchors.contains_key(&w.id)
+        })?;
+        if s.items[main..p].iter().any(|w| w.flags & F_BREAK != 0) {
+            return None;
+        }
+        let (g, _, _) = self.subject(s, k, main)?;
+        let first = g.members.first().map(|m| m.pos()).unwrap_or(main);
+        Some((g, p, first))
     }
 
     /// The speaker of a quotation holding `q` (a first-person pronoun) and the trigger
