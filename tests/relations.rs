@@ -1062,14 +1062,21 @@ fn an_object_never_starts_with_of() {
 
 #[test]
 fn resumed_talks_delegations_designations_and_modifiers_in_gaps() {
+    // "X's army" stands for X (the guidelines' "X's military").
     assert_eq!(
         rel(
             "Sudan's army and the Rapid Support Forces resumed negotiations in Jeddah.",
             &[("Sudan", "LOC"), ("Rapid Support Forces", "ORG"), ("Jeddah", "LOC")]
-        )
-        .len(),
-        0,
-        "a possessor alone is no participant"
+        ),
+        vec![r("meeting", "Sudan", "Rapid Support Forces", false, "asserted")]
+    );
+    // A possessor before another noun is no participant.
+    assert_eq!(
+        rel(
+            "Sudan's generals and the Rapid Support Forces resumed negotiations in Jeddah.",
+            &[("Sudan", "LOC"), ("Rapid Support Forces", "ORG"), ("Jeddah", "LOC")]
+        ),
+        vec![]
     );
     assert_eq!(
         rel("Kenya reopened talks with Ethiopia on Monday.", &[("Kenya", "LOC"), ("Ethiopia", "LOC")]),
@@ -1176,5 +1183,86 @@ fn visits_gerunds_object_pronouns_and_hosted_meetings() {
             &[("LIMA", "LOC"), ("Reuters", "ORG"), ("Ana Ruiz", "PER"), ("Chile", "LOC"), ("Luis Gil", "PER")]
         ),
         vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+}
+
+#[test]
+fn coordinated_subjects_with_possessors_and_governments() {
+    // Possessors and titles inside a coordinated subject.
+    assert_eq!(
+        rel(
+            "Peruvian President Ana Ruiz, Chile's Luis Gil and Bolivia's Eva Soto met in Lima.",
+            &[
+                ("Peruvian", "MISC"),
+                ("Ana Ruiz", "PER"),
+                ("Chile", "LOC"),
+                ("Luis Gil", "PER"),
+                ("Bolivia", "LOC"),
+                ("Eva Soto", "PER"),
+                ("Lima", "LOC")
+            ]
+        ),
+        vec![
+            r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted"),
+            r("meeting", "Ana Ruiz", "Eva Soto", false, "asserted"),
+            r("meeting", "Luis Gil", "Eva Soto", false, "asserted")
+        ]
+    );
+    // "X's government" stands for X, in a coordination or as an object.
+    assert_eq!(
+        rel(
+            "Sudan's government and the Rapid Support Forces resumed negotiations in Jeddah.",
+            &[("Sudan", "LOC"), ("Rapid Support Forces", "ORG"), ("Jeddah", "LOC")]
+        ),
+        vec![r("meeting", "Sudan", "Rapid Support Forces", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Kenya hosted talks between Somalia's government and al Shabaab in Nairobi.",
+            &[("Kenya", "LOC"), ("Somalia", "LOC"), ("al Shabaab", "ORG"), ("Nairobi", "LOC")]
+        ),
+        vec![
+            r("meeting", "Kenya", "Somalia", false, "asserted"),
+            r("meeting", "Kenya", "al Shabaab", false, "asserted"),
+            r("meeting", "Somalia", "al Shabaab", false, "asserted")
+        ]
+    );
+    // Not when the noun modifies a title before a name.
+    assert_eq!(
+        rel(
+            "Rwandan envoy Paul Mugabo met Niger's junta leader, General Ali Sani, in Niamey.",
+            &[
+                ("Rwandan", "MISC"),
+                ("Paul Mugabo", "PER"),
+                ("Niger", "LOC"),
+                ("General Ali Sani", "PER"),
+                ("Niamey", "LOC")
+            ]
+        ),
+        vec![r("meeting", "Paul Mugabo", "General Ali Sani", false, "asserted")]
+    );
+    // A delegation led by a possessed title: the leader's name.
+    assert_eq!(
+        rel(
+            "Ana Ruiz received a delegation led by Mali's Foreign Minister Ali Sani on Monday.",
+            &[("Ana Ruiz", "PER"), ("Mali", "LOC"), ("Ali Sani", "PER")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Ali Sani", false, "asserted")]
+    );
+    // "A visit by X to Y": a meeting, asserted ("to" of the pattern is no cue).
+    assert_eq!(
+        rel(
+            "A visit by Laos's Prime Minister Sonexay Siphan to Thai Prime Minister Anutin Charn ended with a deal.",
+            &[("Laos", "LOC"), ("Sonexay Siphan", "PER"), ("Thai", "MISC"), ("Anutin Charn", "PER")]
+        ),
+        vec![r("meeting", "Sonexay Siphan", "Anutin Charn", false, "asserted")]
+    );
+    // A dateline before a comma is no apposition subject.
+    assert_eq!(
+        rel(
+            "DOHA, Dec 11 (Reuters) - Rebels held talks in Doha on Thursday, hosted by Qatar.",
+            &[("DOHA", "LOC"), ("Reuters", "ORG"), ("Doha", "LOC"), ("Qatar", "LOC")]
+        ),
+        vec![]
     );
 }

@@ -74,6 +74,7 @@ pub(crate) struct Compiled {
     pub leaders: Vec<Phrase>,
     pub group_nouns: Vec<Phrase>,
     pub object_pronouns: Vec<Phrase>,
+    pub government_nouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -106,6 +107,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let leaders = vocab.phrases(&ctx, &grammar.leaders, None, "grammar.leaders")?;
     let group_nouns = vocab.phrases(&ctx, &grammar.group_nouns, None, "grammar.group_nouns")?;
     let object_pronouns = vocab.phrases(&ctx, &grammar.object_pronouns, None, "grammar.object_pronouns")?;
+    let government_nouns = vocab.phrases(&ctx, &grammar.government_nouns, None, "grammar.government_nouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -125,6 +127,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         leaders,
         group_nouns,
         object_pronouns,
+        government_nouns,
         negation,
         negation_gov,
         modality,

@@ -58,6 +58,9 @@ pub(crate) struct RawGrammar {
     /// "the Gran Grif gang": nouns that may follow a name inside its noun phrase.
     #[serde(default)]
     pub group_nouns: Vec<String>,
+    /// "Ethiopia's government": nouns after a possessor that stand for it.
+    #[serde(default)]
+    pub government_nouns: Vec<String>,
     /// "blacklisted him": pronouns that, as a whole object, stand for a person.
     #[serde(default)]
     pub object_pronouns: Vec<String>,
@@ -176,6 +179,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "verb_coordinators",
     "group_nouns",
     "object_pronouns",
+    "government_nouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

@@ -84,22 +84,25 @@ impl Matcher<'_> {
         if self.any_cue(s, &k.exclude, excl_lo, ce) {
             return;
         }
+        // A literal word of the pattern is no cue: the "to" of "added Y to its entity
+        // list", "gave a warm welcome to Y" or "a visit by X to Y" is not "due to".
+        let literal: Vec<usize> = st.lex.iter().copied().filter(|i| !class.contains(i)).collect();
         let (neg, modality) = if nominal {
             // Before the noun phrase: the whole clause ("ruled out a meeting between ...");
             // after it: its predicate, a few words on ("... is expected", "... has been
             // called off"), not cues inside later phrases ("... focused on a possible
             // ceasefire", "... yielded agreements to curb ...").
             let ce = ce.min(hi + c.settings.nominal_cue_window);
-            let neg = self.any_cue(s, &c.negation, cs, ce) || self.any_cue(s, &c.negation_gov, cs, ce);
-            let m =
-                c.modality.iter().find(|m| self.any_cue(s, &m.cues, cs, ce) || self.any_cue(s, &m.governing, cs, ce));
+            let neg = self.any_cue_except(s, &c.negation, cs, ce, &literal)
+                || self.any_cue_except(s, &c.negation_gov, cs, ce, &literal);
+            let m = c.modality.iter().find(|m| {
+                self.any_cue_except(s, &m.cues, cs, ce, &literal)
+                    || self.any_cue_except(s, &m.governing, cs, ce, &literal)
+            });
             (neg, m)
         } else {
             let gs = self.clause_start(s, gov);
             // The auxiliary chain: from the subject to the end of the trigger words.
-            // A literal word of the pattern is no cue: the "to" of "added Y to its
-            // entity list" or "gave a warm welcome to Y" is not "due to".
-            let literal: Vec<usize> = st.lex.iter().copied().filter(|i| !class.contains(i)).collect();
             let (a, b) = (chain.min(thi), thi);
             let neg = self.any_cue_except(s, &c.negation, a, b, &literal) || self.any_cue(s, &c.negation_gov, gs, gov);
             let m = c

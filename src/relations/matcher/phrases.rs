@@ -45,6 +45,9 @@ impl Matcher<'_> {
             if let Some(e) = it.ent {
                 let poss = i + 1 < n && s.items[i + 1].flags & F_POSS != 0;
                 if self.allowed(k, e) {
+                    if let Some((e, p, end)) = poss.then(|| self.government_of(s, k, i + 1)).flatten() {
+                        return Some((Member::Ent(e, p), close(end, included)));
+                    }
                     if poss {
                         if possessor.is_none() {
                             possessor = Some((e, i));
@@ -65,6 +68,9 @@ impl Matcher<'_> {
                 }
                 skip += 1;
                 i += if poss { 2 } else { 1 };
+            } else if let Some(j) = (skip > 0).then(|| self.leader_after(s, k, i)).flatten() {
+                // "a delegation led by Mali's Foreign Minister Ali Sani".
+                return Some((Member::Ent(s.items[j].ent?, j), close(j + 1, included)));
             } else if it.punct && it.flags & F_POSS == 0 {
                 if s.text[it.start..it.end] == *"," {
                     if let Some(len) =
@@ -108,6 +114,31 @@ impl Matcher<'_> {
         None
     }
 
+    /// "Ethiopia's government": the possessive marker at `poss` follows an argument
+    /// entity and precedes a government noun that no name or title follows; the
+    /// entity, its position and the end of the government noun.
+    pub(super) fn government_of(&self, s: &Sentence, k: &KindRule, poss: usize) -> Option<(usize, usize, usize)> {
+        let n = s.items.len();
+        let it = s.items.get(poss)?;
+        if it.flags & F_POSS == 0 || it.ent.is_some() || poss == 0 {
+            return None;
+        }
+        let e = s.items[poss - 1].ent.filter(|&e| self.allowed(k, e))?;
+        let g =
+            self.rules.government_nouns.iter().filter(|p| self.phrase_at(s, poss + 1, p, n)).map(|p| p.len()).max()?;
+        let end = poss + 1 + g;
+        // The noun ends the phrase ("Ethiopia's government and", "... junta, which"),
+        // not a modifier of a noun or name after it ("Niger's junta leader, Gen. X").
+        let ends = s.items.get(end).is_none_or(|next| {
+            next.ent.is_none()
+                && ((next.punct && next.flags & F_POSS == 0)
+                    || next.ly
+                    || next.flags & (F_COORD | F_PREP | F_BREAK | F_REL | F_COMP | F_ADV) != 0
+                    || self.rules.anchors.contains_key(&next.id))
+        });
+        ends.then_some((e, poss - 1, end))
+    }
+
     /// The end of a name's noun phrase from `i`, past the group nouns that follow the
     /// name ("the Gran Grif gang", "the Wagner mercenary group").
     pub(super) fn group_tail(&self, s: &Sentence, mut i: usize) -> usize {
@@ -122,8 +153,9 @@ impl Matcher<'_> {
     }
 
     /// The leader of a group noun phrase: from `i`, at most three plain words (the
-    /// group noun: "team", "delegation"), a `leaders` phrase ("headed by"), at most
-    /// three plain words (titles: "envoy"), then an argument entity; its position.
+    /// group noun: "team", "delegation"), a `leaders` phrase ("headed by"), then within
+    /// six words of titles, possessors and other entities ("envoy", "Mali's Foreign
+    /// Minister") an argument entity; its position.
     pub(super) fn leader_after(&self, s: &Sentence, k: &KindRule, i: usize) -> Option<usize> {
         let n = s.items.len();
         let plain = |j: usize| {
@@ -136,9 +168,15 @@ impl Matcher<'_> {
                 return None;
             }
             if let Some(l) = self.rules.leaders.iter().find(|l| self.phrase_at(s, at, l, n)) {
-                for j in at + l.len()..(at + l.len() + 4).min(n) {
+                // Titles, nationality words and possessors ("led by Mali's Foreign
+                // Minister Abdoulaye Diop") come before the leader's name.
+                for j in at + l.len()..(at + l.len() + 6).min(n) {
                     if let Some(e) = s.items[j].ent {
-                        return self.allowed(k, e).then_some(j);
+                        let poss = s.items.get(j + 1).is_some_and(|it| it.flags & F_POSS != 0);
+                        if !self.allowed(k, e) || poss {
+                            continue;
+                        }
+                        return Some(self.apposed_head(s, k, j + 1).unwrap_or(j));
                     }
                     if !plain(j) {
                         return None;

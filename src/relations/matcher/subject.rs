@@ -11,6 +11,12 @@ impl Matcher<'_> {
         let mut skipped = 0;
         while i > 0 && skipped < 4 {
             let it = &s.items[i - 1];
+            // "Ukraine's Rustem Umerov".
+            if it.flags & F_POSS != 0 && it.ent.is_none() && i >= 2 && s.items[i - 2].ent.is_some() {
+                i -= 2;
+                skipped += 1;
+                continue;
+            }
             let title = it.ent.is_some() || (it.cap && !it.punct && it.flags == 0) || it.flags & F_NPPREP != 0;
             if !title {
                 break;
@@ -40,8 +46,19 @@ impl Matcher<'_> {
             let mut skipped = 0;
             while j > 0 && skipped < 4 {
                 let it = &s.items[j - 1];
+                // "Malaysia's Anwar Ibrahim": a possessor before a member modifies it.
+                if it.flags & F_POSS != 0 && it.ent.is_none() && j >= 2 && s.items[j - 2].ent.is_some() {
+                    j -= 2;
+                    skipped += 1;
+                    continue;
+                }
                 let plain_prep = it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0;
+                // An argument entity right before a capitalised title modifies it
+                // ("Uzbek President Shavkat Mirziyoyev" with "Uzbek" read as a place).
+                let modifier =
+                    it.ent.is_some() && j < cur && s.items[j].ent.is_none() && s.items[j].cap && !s.items[j].punct;
                 let title = it.ent.is_some_and(|e| !self.allowed(k, e))
+                    || modifier
                     || (!it.punct && it.ent.is_none() && it.flags & !(F_NPPREP | F_PREP | F_DET) == 0 && !plain_prep);
                 if !title {
                     break;
@@ -67,6 +84,17 @@ impl Matcher<'_> {
                 prev = j - 2;
             } else {
                 break;
+            }
+            // "Colombia's government and the ELN": the possessor stands for its government.
+            if s.items[prev].ent.is_none() {
+                // Government nouns are one or two words (three at most here).
+                let gov = (prev.saturating_sub(3).max(1)..=prev).find_map(|poss| {
+                    self.government_of(s, k, poss).filter(|&(_, _, end)| end == prev + 1).map(|(_, p, _)| p)
+                });
+                match gov {
+                    Some(p) => prev = p,
+                    None => break,
+                }
             }
             let Some(e) = s.items[prev].ent else { break };
             if !self.allowed(k, e) || (!relaxed && !self.opens_subject(s, prev)) {
@@ -105,7 +133,10 @@ impl Matcher<'_> {
     pub(super) fn apposition_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
         let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
         let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
-        if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(|j| s.items[j].punct && matches!(text(j), ";" | ":")) {
+        // A dash ends a dateline, not an apposition: "DOHA, Dec 11 (Reuters) - ...
+        // talks in Doha, hosted by Qatar".
+        let stop = |j: usize| s.items[j].punct && matches!(text(j), ";" | ":" | "-" | "—" | "–" | "--");
+        if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(stop) {
             return None;
         }
         let single = |e: usize, pos: usize| Group { members: vec![Member::Ent(e, pos)], separate: false, end: pos + 1 };
@@ -173,6 +204,14 @@ impl Matcher<'_> {
                 return Some((g, q + 1, first));
             }
             if it.flags & F_POSS != 0 {
+                // "Ethiopia's government met ...".
+                if let Some((_, pos, end)) = self.government_of(s, k, q) {
+                    if end <= p && s.items[end..p].iter().all(|it| it.ent.is_none()) {
+                        let g = self.group_left(s, k, pos);
+                        let first = g.members.first().map(|m| m.pos()).unwrap_or(pos);
+                        return Some((g, q + 1, first));
+                    }
+                }
                 if k.possessor {
                     skipped += 1;
                     continue;
