@@ -1266,3 +1266,85 @@ fn coordinated_subjects_with_possessors_and_governments() {
         vec![]
     );
 }
+
+#[test]
+fn inclusions_meals_courtesy_calls_entry_bans_and_no() {
+    // "including A and B," closes before the rest of the pattern.
+    assert_eq!(
+        rel(
+            "The Commerce Department added 40 Chinese firms, including drone makers Sky Kite and Aero Fin, to its entity list.",
+            &[("Commerce Department", "ORG"), ("Chinese", "MISC"), ("Sky Kite", "ORG"), ("Aero Fin", "ORG")]
+        ),
+        vec![
+            r("sanction", "Commerce Department", "Sky Kite", false, "asserted"),
+            r("sanction", "Commerce Department", "Aero Fin", false, "asserted")
+        ]
+    );
+    // A country modifying the head noun gives way to the names included.
+    assert_eq!(
+        rel(
+            "Beijing sanctioned five U.S. defence firms, including Lock Arms and Sea Hawk Systems, over arms sales.",
+            &[("Beijing", "LOC"), ("U.S.", "LOC"), ("Lock Arms", "ORG"), ("Sea Hawk Systems", "ORG")]
+        ),
+        vec![
+            r("sanction", "Beijing", "Lock Arms", false, "asserted"),
+            r("sanction", "Beijing", "Sea Hawk Systems", false, "asserted")
+        ]
+    );
+    // Coordinated nationality words inside the object phrase.
+    assert_eq!(
+        rel(
+            "Wang Lei held talks with his Nepali and Bhutanese counterparts, Ram Thapa and Kinley Dorji, in Lhasa.",
+            &[
+                ("Wang Lei", "PER"),
+                ("Nepali", "MISC"),
+                ("Bhutanese", "MISC"),
+                ("Ram Thapa", "PER"),
+                ("Kinley Dorji", "PER"),
+                ("Lhasa", "LOC")
+            ]
+        ),
+        vec![
+            r("meeting", "Wang Lei", "Ram Thapa", false, "asserted"),
+            r("meeting", "Wang Lei", "Kinley Dorji", false, "asserted"),
+            r("meeting", "Ram Thapa", "Kinley Dorji", false, "asserted")
+        ]
+    );
+    // An exclusion cue in a later subordinate clause does not cancel the sanction.
+    assert_eq!(
+        rel(
+            "The EU extended its sanctions against Belarus on Monday after Slovakia dropped its veto.",
+            &[("EU", "ORG"), ("Belarus", "LOC"), ("Slovakia", "LOC")]
+        ),
+        vec![r("sanction", "EU", "Belarus", false, "asserted")]
+    );
+    assert_eq!(
+        rel("Japan froze the assets of Ivan Petrov on Friday.", &[("Japan", "LOC"), ("Ivan Petrov", "PER")]),
+        vec![r("sanction", "Japan", "Ivan Petrov", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Moscow barred 200 British citizens, including Tom Hale, from entering Russia.",
+            &[("Moscow", "LOC"), ("British", "MISC"), ("Tom Hale", "PER"), ("Russia", "LOC")]
+        ),
+        vec![r("sanction", "Moscow", "Tom Hale", false, "asserted")]
+    );
+    assert_eq!(
+        rel("Ana Ruiz had lunch with Luis Gil in Lima.", &[("Ana Ruiz", "PER"), ("Luis Gil", "PER"), ("Lima", "LOC")]),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Ana Ruiz paid a courtesy call on Premier Luis Gil in Beijing.",
+            &[("Ana Ruiz", "PER"), ("Luis Gil", "PER"), ("Beijing", "LOC")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "There will be no meeting between Ana Ruiz and Luis Gil at the summit.",
+            &[("Ana Ruiz", "PER"), ("Luis Gil", "PER")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", true, "planned")]
+    );
+}

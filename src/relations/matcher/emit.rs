@@ -81,7 +81,12 @@ impl Matcher<'_> {
         let gerund =
             !nominal && chain > 0 && s.items[chain - 1].flags & F_SUBORD != 0 && s.items[chain - 1].ent.is_none();
         let excl_lo = if gerund { chain - 1 } else { self.clause_start(s, lo) };
-        if self.any_cue(s, &k.exclude, excl_lo, ce) {
+        // After the match they reach a few words, up to a subordinator: "extended its
+        // sanctions against Russia ... after Hungary dropped its objections" stands.
+        let excl_hi = (hi..ce.min(hi + c.settings.nominal_cue_window))
+            .find(|&i| s.items[i].flags & F_SUBORD != 0 && s.items[i].ent.is_none())
+            .unwrap_or(ce.min(hi + c.settings.nominal_cue_window));
+        if self.any_cue(s, &k.exclude, excl_lo, excl_hi) {
             return;
         }
         // A literal word of the pattern is no cue: the "to" of "added Y to its entity

@@ -89,6 +89,14 @@ impl Matcher<'_> {
                     }
                 }
                 break;
+            } else if it.flags & F_COORD != 0
+                && i > pos
+                && s.items[i - 1].ent.is_some_and(|e| !self.allowed(k, e))
+                && s.items.get(i + 1).is_some_and(|next| next.ent.is_some_and(|e| !self.allowed(k, e)))
+            {
+                // "his Afghan and Pakistani counterparts, A and B": coordinated modifiers.
+                skip += 1;
+                i += 1;
             } else if it.flags & F_COORD != 0 && skip > 0 && possessor.is_none() && self.nouns_of(s, i + 1) {
                 // "judges and prosecutors of the International Criminal Court": two
                 // lower-case heads before "of" are one noun phrase.
@@ -208,6 +216,21 @@ impl Matcher<'_> {
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
     }
 
+    /// The first argument entity after an inclusion ("including"), within five words
+    /// of titles and other entities ("chipmaking equipment makers Naura"): its position.
+    pub(super) fn included_head(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<usize> {
+        for j in from..(from + 6).min(s.items.len()) {
+            let it = &s.items[j];
+            match it.ent {
+                Some(e) if self.allowed(k, e) => return Some(j),
+                Some(_) => {}
+                None if it.punct || it.flags & !(F_NPPREP | F_DET) != 0 => return None,
+                None => {}
+            }
+        }
+        None
+    }
+
     /// A name in apposition after a comma at `i`: at most two capitalised title words
     /// ("Gen.", "Interior Minister"), then an argument entity that ends the phrase (punctuation, a coordinator, a preposition or the end of the
     /// sentence follows it, not a verb: "met officials, Lavrov said" has no apposition);
@@ -249,6 +272,12 @@ impl Matcher<'_> {
                 continue;
             }
             if words && s.text[it.start..it.end] == *"," {
+                // "seven U.S. defence companies, including Boeing Defense and ...".
+                if let Some(len) =
+                    self.rules.inclusions.iter().find(|p| self.phrase_at(s, j + 1, p, s.items.len())).map(|p| p.len())
+                {
+                    return self.included_head(s, k, j + 1 + len);
+                }
                 // "his Papua New Guinea counterpart, James Marape".
                 return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
             }
@@ -321,6 +350,17 @@ impl Matcher<'_> {
             }
         }
         members.truncate(confirmed);
+        // "140 entities, including A and B, to its entity list": the comma closing an
+        // inclusion belongs to the phrase.
+        let first = members[0].pos();
+        let included = (pos..first).any(|i| self.rules.inclusions.iter().any(|p| self.phrase_at(s, i, p, first)));
+        if included
+            && confirmed > 1
+            && confirmed_end < n
+            && s.text[s.items[confirmed_end].start..s.items[confirmed_end].end] == *","
+        {
+            confirmed_end += 1;
+        }
         Some(Group { members, separate: repeated, end: confirmed_end })
     }
 }
