@@ -1348,3 +1348,56 @@ fn inclusions_meals_courtesy_calls_entry_bans_and_no() {
         vec![r("meeting", "Ana Ruiz", "Luis Gil", true, "planned")]
     );
 }
+
+#[test]
+fn common_noun_tails_leaders_and_plural_heads() {
+    // "X and ten other officials" ends the object; the rest of the pattern follows.
+    assert_eq!(
+        rel(
+            "Poland and Czechia barred Belarusian minister Ivan Sova and ten other officials from entering their territory.",
+            &[("Poland", "LOC"), ("Czechia", "LOC"), ("Belarusian", "MISC"), ("Ivan Sova", "PER")]
+        ),
+        vec![
+            r("sanction", "Poland", "Ivan Sova", false, "asserted"),
+            r("sanction", "Czechia", "Ivan Sova", false, "asserted")
+        ]
+    );
+    // Delegations led by A and B: the leaders meet.
+    assert_eq!(
+        rel(
+            "Two delegations led by Minister Ana Ruiz and Foreign Minister Luis Gil met in Quito on Monday.",
+            &[("Ana Ruiz", "PER"), ("Luis Gil", "PER"), ("Quito", "LOC")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+    // A plural common noun heading a coordinated subject.
+    assert_eq!(
+        rel(
+            "Rival Libyan factions Dignity Front and Dawn Union held talks in Tunis on Saturday.",
+            &[("Libyan", "MISC"), ("Dignity Front", "ORG"), ("Dawn Union", "ORG"), ("Tunis", "LOC")]
+        ),
+        vec![r("meeting", "Dignity Front", "Dawn Union", false, "asserted")]
+    );
+    // EU wording: restrictive measures, visa restrictions, prolonged.
+    assert_eq!(
+        rel(
+            "The European Union prolonged its restrictive measures against Belarus by a year.",
+            &[("European Union", "ORG"), ("Belarus", "LOC")]
+        ),
+        vec![r("sanction", "European Union", "Belarus", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Washington imposed visa restrictions on Uganda's speaker Ana Mugisha and other officials.",
+            &[("Washington", "LOC"), ("Uganda", "LOC"), ("Ana Mugisha", "PER")]
+        ),
+        vec![r("sanction", "Washington", "Ana Mugisha", false, "asserted")]
+    );
+    assert_eq!(
+        rel(
+            "Ana Ruiz had a brief tete-a-tete with Chile's Luis Gil in Lima.",
+            &[("Ana Ruiz", "PER"), ("Chile", "LOC"), ("Luis Gil", "PER"), ("Lima", "LOC")]
+        ),
+        vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
+    );
+}

@@ -216,6 +216,26 @@ impl Matcher<'_> {
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
     }
 
+    /// One to four plain words from `j` (no entity, trigger, punctuation or grammar
+    /// word other than a determiner) ending at a preposition, punctuation or the
+    /// end of the sentence: the end of that common noun phrase.
+    pub(super) fn common_tail(&self, s: &Sentence, j: usize) -> Option<usize> {
+        let n = s.items.len();
+        let plain = |i: usize| {
+            let it = &s.items[i];
+            it.ent.is_none()
+                && !it.punct
+                && it.flags & !F_DET == 0
+                && (it.id == NO_WORD || !self.rules.anchors.contains_key(&it.id))
+        };
+        let mut i = j;
+        while i < n && i < j + 4 && plain(i) {
+            i += 1;
+        }
+        let ends = i == n || s.items[i].punct || s.items[i].flags & F_PREP != 0;
+        (i > j && ends).then_some(i)
+    }
+
     /// The first argument entity after an inclusion ("including"), within five words
     /// of titles and other entities ("chipmaking equipment makers Naura"): its position.
     pub(super) fn included_head(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<usize> {
@@ -338,7 +358,18 @@ impl Matcher<'_> {
                     j += 1;
                 }
             }
-            let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else { break };
+            let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else {
+                // "X and ten other officials from ...", "X and his associates": a common
+                // noun phrase closing the coordination is no participant; the phrase
+                // ends after it.
+                if by_and {
+                    if let Some(e) = self.common_tail(s, j) {
+                        confirmed = members.len();
+                        confirmed_end = e;
+                    }
+                }
+                break;
+            };
             members.push(m);
             end = e2;
             if by_and {

@@ -24,11 +24,34 @@ impl Matcher<'_> {
             i -= 1;
             skipped += 1;
         }
+        // "Rival Palestinian factions Hamas and Fatah": a plural common noun heading
+        // the coordination at the start of a clause.
+        if i > 0 && skipped < 4 {
+            let it = &s.items[i - 1];
+            let w = &s.text[it.start..it.end];
+            if !it.cap
+                && !it.punct
+                && it.flags == 0
+                && w.len() > 3
+                && w.ends_with('s')
+                && !self.rules.anchors.contains_key(&it.id)
+            {
+                i -= 1;
+                while i > 0 && {
+                    let t = &s.items[i - 1];
+                    t.ent.is_some() || (t.cap && !t.punct && t.flags == 0)
+                } {
+                    i -= 1;
+                }
+            }
+        }
         if i == 0 {
             return true;
         }
         let it = &s.items[i - 1];
-        it.punct || it.cap || it.flags & (F_COORD | F_COMP | F_BREAK | F_DET | F_REL) != 0
+        // "delegations led by A and B met": members after a leaders phrase.
+        let led = self.rules.leaders.iter().any(|l| i >= l.len() && self.phrase_at(s, i - l.len(), l, i));
+        led || it.punct || it.cap || it.flags & (F_COORD | F_COMP | F_BREAK | F_DET | F_REL) != 0
     }
 
     pub(super) fn group_left(&self, s: &Sentence, k: &KindRule, q: usize) -> Group {
