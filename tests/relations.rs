@@ -1401,3 +1401,13 @@ fn common_noun_tails_leaders_and_plural_heads() {
         vec![r("meeting", "Ana Ruiz", "Luis Gil", false, "asserted")]
     );
 }
+
+#[test]
+fn a_bare_ban_is_no_sanction() {
+    let t = "Dirk Brinkman missed two games. FIFA slapped a worldwide ban on him for signing two contracts.";
+    assert_eq!(rel(t, &[("Dirk Brinkman", "PER"), ("FIFA", "ORG")]), vec![]);
+    assert_eq!(
+        rel("Canada imposed a travel ban on Ivan Sova.", &[("Canada", "LOC"), ("Ivan Sova", "PER")]),
+        vec![r("sanction", "Canada", "Ivan Sova", false, "asserted")]
+    );
+}
