@@ -190,6 +190,26 @@ pub fn link(mentions: Vec<Mention>) -> Vec<Entity> {
     Linker::default().link(mentions)
 }
 
+/// [`link`], reading `text` (the text the mentions' offsets point into) for the
+/// royal and religious titles written before person names: "King Hussein" is not
+/// "Saddam Hussein", and "King Salman" is not "Mohammed bin Salman". Such a
+/// mention links as title and name; a later bare "Hussein" may still join it.
+pub fn link_in(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
+    Linker::default().link_in(text, mentions)
+}
+
+/// Titles that name a person by a given name ("King Abdullah"), so that the name
+/// is no surname shared with other people.
+const GIVEN_NAME_TITLES: &[&str] =
+    &["King", "Queen", "Prince", "Princess", "Sheikh", "Emir", "Sultan", "Pope", "Sheikha"];
+
+/// The given-name title right before `start` in `text`, lower-cased.
+fn title_before(text: &str, start: usize) -> Option<String> {
+    let before = text.get(..start)?.trim_end_matches([' ', '\u{a0}']);
+    let word = before.rsplit(|c: char| !c.is_alphabetic()).next()?;
+    (before.len() < start && GIVEN_NAME_TITLES.contains(&word)).then(|| word.to_lowercase())
+}
+
 /// Linking a document's mentions a part at a time: each [`Linker::link`] call
 /// continues where the last one stopped, so linking the parts in order gives
 /// the ids [`link`] gives for all mentions at once.
@@ -213,15 +233,34 @@ impl Linker {
         for e in mentions {
             let i = self.seen;
             self.seen += 1;
-            out.push(link_one(index, i, e));
+            out.push(link_one(index, i, e, None));
+        }
+        out
+    }
+
+    /// [`Linker::link`] with the text the mentions' offsets point into, read for
+    /// titles as [`link_in`] does.
+    pub fn link_in(&mut self, text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
+        let index = &mut self.index;
+        let mut out = Vec::with_capacity(mentions.len());
+        for e in mentions {
+            let i = self.seen;
+            self.seen += 1;
+            let title = if e.label == EntityKind::Person { title_before(text, e.start) } else { None };
+            out.push(link_one(index, i, e, title));
         }
         out
     }
 }
 
 /// Links mention number `i` of the document.
-fn link_one(index: &mut Index, i: usize, e: Mention) -> Entity {
-    let toks = name_tokens(&e.text);
+fn link_one(index: &mut Index, i: usize, e: Mention, title: Option<String>) -> Entity {
+    let mut toks = name_tokens(&e.text);
+    if let Some(t) = title {
+        if !toks.is_empty() && toks[0] != t {
+            toks.insert(0, t);
+        }
+    }
     let mut found: Option<usize> = None;
     if !toks.is_empty() {
         let exact = Key::Form(toks.clone());
@@ -302,6 +341,31 @@ mod tests {
     fn mention(text: &str, label: &str) -> Mention {
         let label = EntityKind::from_label(label);
         Mention { text: text.into(), label, start: 0, end: 0, char_start: 0, char_end: 0, score: 1.0 }
+    }
+
+    /// Ids of the listed person names, found in order in `text`, linked with the text.
+    fn ids_in(text: &str, names: &[&str]) -> Vec<usize> {
+        let mut from = 0;
+        let ms = names
+            .iter()
+            .map(|n| {
+                let start = from + text[from..].find(n).expect("name in text");
+                from = start + n.len();
+                Mention { start, end: from, ..mention(n, "PER") }
+            })
+            .collect();
+        link_in(text, ms).iter().map(|e| e.entity_id).collect()
+    }
+
+    #[test]
+    fn a_given_name_after_a_royal_title_is_no_surname() {
+        let t = "Saddam Hussein met Jordan's King Hussein. Hussein said the talks went well.";
+        assert_eq!(ids_in(t, &["Saddam Hussein", "Hussein", "Hussein"]), vec![0, 1, 1]);
+        let t = "Mohammed bin Salman thanked King Salman and Crown Prince Mohammed bin Salman.";
+        assert_eq!(ids_in(t, &["Mohammed bin Salman", "Salman", "Mohammed bin Salman"]), vec![0, 1, 0]);
+        // Without a title the surname links as before.
+        let t = "Saddam Hussein spoke. Hussein said so.";
+        assert_eq!(ids_in(t, &["Saddam Hussein", "Hussein"]), vec![0, 0]);
     }
 
     fn ids(list: &[(&str, &str)]) -> Vec<usize> {

@@ -191,7 +191,7 @@ impl Extractor {
             let part = &text[block.clone()];
             let enc = self.encode(part)?;
             let probs = self.probabilities(std::slice::from_ref(&enc))?;
-            let mut entities = linker.link(self.decode(part, &enc, &probs[0]));
+            let mut entities = linker.link_in(part, self.decode(part, &enc, &probs[0]));
             let mut relations = match rules {
                 Some(r) => r.extract_segmented(part, &enc.segments, &entities),
                 None => Vec::new(),
@@ -231,7 +231,7 @@ impl Extractor {
             .zip(&probs)
             .map(|((text, enc), probs)| {
                 let text = text.as_ref();
-                let entities = crate::link::link(self.decode(text, enc, probs));
+                let entities = crate::link::link_in(text, self.decode(text, enc, probs));
                 let relations = match rules {
                     Some(r) => r.extract_segmented(text, &enc.segments, &entities),
                     None => Vec::new(),
