@@ -1411,3 +1411,21 @@ fn a_bare_ban_is_no_sanction() {
         vec![r("sanction", "Canada", "Ivan Sova", false, "asserted")]
     );
 }
+
+#[test]
+fn headline_commas_and_fronted_places() {
+    assert_eq!(
+        rel("Lula, Petro meet on sidelines of summit in Belem", &[("Lula", "PER"), ("Petro", "PER"), ("Belem", "LOC")]),
+        vec![r("meeting", "Lula", "Petro", false, "asserted")]
+    );
+    // A single subject after a fronted phrase takes "meets", and is alone.
+    assert_eq!(
+        rel("In Brasilia, Lula meets Petro.", &[("Brasilia", "LOC"), ("Lula", "PER"), ("Petro", "PER")]),
+        vec![r("meeting", "Lula", "Petro", false, "asserted")]
+    );
+    // A fronted place is no member of a coordinated subject.
+    assert_eq!(
+        rel("In Brasilia, Lula and Petro met.", &[("Brasilia", "LOC"), ("Lula", "PER"), ("Petro", "PER")]),
+        vec![r("meeting", "Lula", "Petro", false, "asserted")]
+    );
+}

@@ -105,6 +105,14 @@ impl Matcher<'_> {
                 }
             } else if is_comma && seen_and && j >= 2 {
                 prev = j - 2;
+                // "In Beijing, Xi and Putin met": a fronted place phrase is no member.
+                let fronted = prev > 0 && {
+                    let b = &s.items[prev - 1];
+                    b.ent.is_none() && b.flags & F_PREP != 0 && b.flags & F_NPPREP == 0
+                };
+                if fronted {
+                    break;
+                }
             } else {
                 break;
             }
@@ -222,7 +230,10 @@ impl Matcher<'_> {
                 // An infinitival subject ("urged X and Y to meet") may follow a verb.
                 let to = self.rules.vocab.get("to").copied().unwrap_or(NO_WORD);
                 let relaxed = p > 0 && s.items[p - 1].id == to && s.items[p - 1].ent.is_none();
-                let g = self.group_left_opt(s, k, q, relaxed);
+                let mut g = self.group_left_opt(s, k, q, relaxed);
+                if let Some(m) = self.headline_partner(s, k, &g, p) {
+                    g.members.insert(0, m);
+                }
                 let first = g.members.first().map(|m| m.pos()).unwrap_or(q);
                 return Some((g, q + 1, first));
             }
@@ -309,6 +320,29 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// Headline coordination by a comma alone: "Modi, Xi meet on sidelines of summit",
+    /// "Japan, Philippines hold security talks". Only for a lone subject right after
+    /// "ENTITY ," at the start of the sentence (or after a dateline's dash), with a
+    /// plural present verb ("meet", "hold", "talk", "sit") as the trigger, which a
+    /// single subject would not take ("In Beijing, Xi meets ...").
+    fn headline_partner(&self, s: &Sentence, k: &KindRule, g: &Group, p: usize) -> Option<Member> {
+        let [Member::Ent(_, q)] = g.members[..] else { return None };
+        let verb = &s.text[s.items[p].start..s.items[p].end];
+        if !matches!(verb, "meet" | "hold" | "talk" | "sit") || q < 2 || q + 1 != p {
+            return None;
+        }
+        let comma = &s.items[q - 1];
+        if comma.ent.is_some() || s.text[comma.start..comma.end] != *"," {
+            return None;
+        }
+        let e = s.items[q - 2].ent.filter(|&e| self.allowed(k, e))?;
+        let start = q - 2 == 0 || {
+            let before = &s.items[q - 3];
+            before.punct && matches!(&s.text[before.start..before.end], "-" | "—" | "–" | "--")
+        };
+        start.then_some(Member::Ent(e, q - 2))
     }
 
     /// "X met Y in Madrid, a day after hosting Z": a gerund right after a subordinator
