@@ -507,14 +507,6 @@ def main():
     dev = build_examples(tok, load(args.dev), args.max_len, context)
     print(f"examples: train {len(train)} dev {len(dev)} ({time.time() - t0:.0f}s)", flush=True)
 
-    model = make_model(base, casing).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps_per_epoch = math.ceil(len(train) / args.batch)
-    total = steps_per_epoch * args.epochs
-    warm = int(0.1 * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
     best, best_epoch, history = -1.0, -1, []
     os.makedirs(args.out, exist_ok=True)
     pool = name_pool(train_docs)
@@ -522,16 +514,34 @@ def main():
     lists = load_lists(args.names) if (args.swap_lists or args.datelines or args.captions) else None
     augmenting = any((args.swap_names, args.swap_lists, args.upper, args.lower, args.datelines, args.captions,
                       args.single))
+
+    def epoch_examples():
+        """This epoch's training examples, augmentation drawn anew."""
+        if not augmenting:
+            return train
+        docs = train_docs
+        if args.swap_names > 0:
+            docs = swap_names(docs, aug_rng, args.swap_names, pool)
+        if args.swap_lists > 0:
+            docs = swap_mentions(docs, aug_rng, args.swap_lists, lists, ("PER", "ORG", "LOC", "MISC"))
+        docs = augment_text(docs, aug_rng, args, lists)
+        return build_examples(tok, docs, args.max_len, context, args.single, aug_rng)
+
+    # The learning-rate schedule is sized on the first epoch's examples: augmentation
+    # (--single above all) changes how many examples an epoch has.
+    epoch_train = epoch_examples()
+    model = make_model(base, casing).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(epoch_train) / args.batch)
+    total = steps_per_epoch * args.epochs
+    print(f"schedule: {steps_per_epoch} steps per epoch, {total} in all", flush=True)
+    warm = int(0.1 * total)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
     for epoch in range(args.epochs):
         model.train()
-        if augmenting:
-            docs = train_docs
-            if args.swap_names > 0:
-                docs = swap_names(docs, aug_rng, args.swap_names, pool)
-            if args.swap_lists > 0:
-                docs = swap_mentions(docs, aug_rng, args.swap_lists, lists, ("PER", "ORG", "LOC", "MISC"))
-            docs = augment_text(docs, aug_rng, args, lists)
-            train = build_examples(tok, docs, args.max_len, context, args.single, aug_rng)
+        train = epoch_train if epoch == 0 else epoch_examples()
         # Length-bucketed shuffling: similar lengths share a batch (less padding).
         order = list(range(len(train)))
         random.shuffle(order)
