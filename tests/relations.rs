@@ -1429,3 +1429,26 @@ fn headline_commas_and_fronted_places() {
         vec![r("meeting", "Lula", "Petro", false, "asserted")]
     );
 }
+
+#[test]
+fn a_misc_name_heading_a_group_noun_is_a_group() {
+    // The NER may type an armed group MISC; "the X movement" still takes part.
+    assert_eq!(
+        rel(
+            "Oman hosted talks between the Zaidi movement and Saudi Arabia in Muscat.",
+            &[("Oman", "LOC"), ("Zaidi", "MISC"), ("Saudi Arabia", "LOC"), ("Muscat", "LOC")]
+        ),
+        vec![
+            r("meeting", "Oman", "Zaidi", false, "asserted"),
+            r("meeting", "Oman", "Saudi Arabia", false, "asserted"),
+            r("meeting", "Zaidi", "Saudi Arabia", false, "asserted")
+        ]
+    );
+    // Not a nationality word before a state noun, nor without "the".
+    let got = rel(
+        "Oman hosted talks between the Yemeni government and Saudi Arabia.",
+        &[("Oman", "LOC"), ("Yemeni", "MISC"), ("Saudi Arabia", "LOC")],
+    );
+    assert!(got.iter().all(|(_, a, b, _, _)| a != "Yemeni" && b != "Yemeni"), "{got:?}");
+    assert_eq!(rel("Qatar met Kurdish militia leaders.", &[("Qatar", "LOC"), ("Kurdish", "MISC")]), vec![]);
+}

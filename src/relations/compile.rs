@@ -75,6 +75,7 @@ pub(crate) struct Compiled {
     pub group_nouns: Vec<Phrase>,
     pub object_pronouns: Vec<Phrase>,
     pub government_nouns: Vec<Phrase>,
+    pub group_heads: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -108,6 +109,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let group_nouns = vocab.phrases(&ctx, &grammar.group_nouns, None, "grammar.group_nouns")?;
     let object_pronouns = vocab.phrases(&ctx, &grammar.object_pronouns, None, "grammar.object_pronouns")?;
     let government_nouns = vocab.phrases(&ctx, &grammar.government_nouns, None, "grammar.government_nouns")?;
+    let group_heads = vocab.phrases(&ctx, &grammar.group_heads, None, "grammar.group_heads")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -128,6 +130,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         group_nouns,
         object_pronouns,
         government_nouns,
+        group_heads,
         negation,
         negation_gov,
         modality,

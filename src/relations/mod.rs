@@ -132,7 +132,7 @@ impl RuleSet {
         if entities.is_empty() {
             return Vec::new();
         }
-        matcher::Matcher { rules: &self.inner, text, segments, entities }.run()
+        matcher::Matcher::new(&self.inner, text, segments, entities).run()
     }
 }
 

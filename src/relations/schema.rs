@@ -58,6 +58,9 @@ pub(crate) struct RawGrammar {
     /// "the Gran Grif gang": nouns that may follow a name inside its noun phrase.
     #[serde(default)]
     pub group_nouns: Vec<String>,
+    /// "the Houthi movement": nouns that make a MISC name before them a group.
+    #[serde(default)]
+    pub group_heads: Vec<String>,
     /// "Ethiopia's government": nouns after a possessor that stand for it.
     #[serde(default)]
     pub government_nouns: Vec<String>,
@@ -180,6 +183,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "group_nouns",
     "object_pronouns",
     "government_nouns",
+    "group_heads",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

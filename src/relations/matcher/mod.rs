@@ -77,6 +77,42 @@ pub(crate) struct Matcher<'a> {
     pub text: &'a str,
     pub segments: &'a Segmented,
     pub entities: &'a [Entity],
+    /// Per entity: a MISC name after "the" and before a `group_heads` noun ("the
+    /// Houthi movement", "the M23 rebel group"), which may stand where an
+    /// organisation may (the NER's MISC/ORG split of armed groups varies).
+    pub groups: Vec<bool>,
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher over one document.
+    pub(crate) fn new(rules: &'a Compiled, text: &'a str, segments: &'a Segmented, entities: &'a [Entity]) -> Self {
+        let groups = entities
+            .iter()
+            .map(|e| e.label == EntityKind::Misc && after_the(text, e.start) && group_follows(rules, text, e.end))
+            .collect();
+        Matcher { rules, text, segments, entities, groups }
+    }
+}
+
+/// Whether the word before byte `start` of `text` is "the".
+fn after_the(text: &str, start: usize) -> bool {
+    text.get(..start).and_then(|t| t.split_whitespace().next_back()).is_some_and(|w| w.eq_ignore_ascii_case("the"))
+}
+
+/// Whether the words right after byte `end` of `text` are a group head noun.
+fn group_follows(rules: &Compiled, text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..) else { return false };
+    let mut words = rest.split_whitespace().take(2).map(|w| {
+        let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        rules.vocab.get(w.to_lowercase().as_str()).copied().unwrap_or(NO_WORD)
+    });
+    let (a, b) = (words.next().unwrap_or(NO_WORD), words.next().unwrap_or(NO_WORD));
+    a != NO_WORD
+        && rules.group_heads.iter().any(|p| match p.as_slice() {
+            [x] => *x == a,
+            [x, y] => *x == a && *y == b,
+            _ => false,
+        })
 }
 
 fn is_boundary_punct(s: &str) -> bool {
@@ -207,6 +243,7 @@ impl<'a> Matcher<'a> {
 
     fn allowed(&self, k: &KindRule, e: usize) -> bool {
         k.arguments.contains(&self.entities[e].label)
+            || (self.groups[e] && k.arguments.contains(&EntityKind::Organization))
     }
 
     fn phrase_at(&self, s: &Sentence, pos: usize, p: &[u32], limit: usize) -> bool {
