@@ -54,13 +54,22 @@ fn seed_article_entities() {
         ("Crimea", Location, 0),
         ("NATO", Organization, 0),
         ("European Union", Organization, 0),
-        ("European Union", Organization, 1), // of "European Union-brokered": the affix is cut off
         ("International Monetary Fund", Organization, 0),
         ("Russian", Misc, 0),
     ];
     for (name, kind, nth) in expect {
         has_entity(&text, &doc, name, kind, nth);
     }
+    // "a European Union-brokered peace deal": CoNLL-2003 tags such a compound MISC as a
+    // whole ("Los Angeles-based", "U.S.-led": 45 of the 49 "Name-based/-led/-backed/
+    // -brokered/-owned/-sponsored" words of eng.train are MISC); a model that reads the
+    // name as ORG has the affix cut off. Either reading, nothing else.
+    let start = text.match_indices("European Union-brokered").next().expect("in the seed article").0;
+    let whole = (start, start + "European Union-brokered".len(), Misc);
+    let name = (start, start + "European Union".len(), Organization);
+    let got: Vec<_> =
+        doc.entities.iter().filter(|e| e.start == start).map(|e| (e.start, e.end, e.label.clone())).collect();
+    assert!(got == vec![whole.clone()] || got == vec![name.clone()], "{got:?}");
     // Same-entity linking: every "Lavrov" mention shares the id of "Sergei Lavrov".
     let lavrov: Vec<usize> = doc.entities.iter().filter(|e| e.text.ends_with("Lavrov")).map(|e| e.entity_id).collect();
     assert!(lavrov.len() >= 5);
