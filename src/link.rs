@@ -228,26 +228,23 @@ impl std::fmt::Debug for Linker {
 impl Linker {
     /// Links the next mentions of the document (in text order).
     pub fn link(&mut self, mentions: Vec<Mention>) -> Vec<Entity> {
-        let index = &mut self.index;
-        let mut out = Vec::with_capacity(mentions.len());
-        for e in mentions {
-            let i = self.seen;
-            self.seen += 1;
-            out.push(link_one(index, i, e, None));
-        }
-        out
+        self.link_titled(mentions, |_| None)
     }
 
     /// [`Linker::link`] with the text the mentions' offsets point into, read for
     /// titles as [`link_in`] does.
     pub fn link_in(&mut self, text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
-        let index = &mut self.index;
+        self.link_titled(mentions, |e| if e.label == EntityKind::Person { title_before(text, e.start) } else { None })
+    }
+
+    /// Links the next mentions, each with the title `title` finds for it.
+    fn link_titled(&mut self, mentions: Vec<Mention>, title: impl Fn(&Mention) -> Option<String>) -> Vec<Entity> {
         let mut out = Vec::with_capacity(mentions.len());
         for e in mentions {
             let i = self.seen;
             self.seen += 1;
-            let title = if e.label == EntityKind::Person { title_before(text, e.start) } else { None };
-            out.push(link_one(index, i, e, title));
+            let t = title(&e);
+            out.push(link_one(&mut self.index, i, e, t));
         }
         out
     }

@@ -83,9 +83,10 @@ impl Matcher<'_> {
         let excl_lo = if gerund { chain - 1 } else { self.clause_start(s, lo) };
         // After the match they reach a few words, up to a subordinator: "extended its
         // sanctions against Russia ... after Hungary dropped its objections" stands.
-        let excl_hi = (hi..ce.min(hi + c.settings.nominal_cue_window))
-            .find(|&i| s.items[i].flags & F_SUBORD != 0 && s.items[i].ent.is_none())
-            .unwrap_or(ce.min(hi + c.settings.nominal_cue_window));
+        // The words right after the match: a nominal trigger's cue window too.
+        let near_end = ce.min(hi + c.settings.nominal_cue_window);
+        let excl_hi =
+            (hi..near_end).find(|&i| s.items[i].flags & F_SUBORD != 0 && s.items[i].ent.is_none()).unwrap_or(near_end);
         if self.any_cue(s, &k.exclude, excl_lo, excl_hi) {
             return;
         }
@@ -97,12 +98,11 @@ impl Matcher<'_> {
             // after it: its predicate, a few words on ("... is expected", "... has been
             // called off"), not cues inside later phrases ("... focused on a possible
             // ceasefire", "... yielded agreements to curb ...").
-            let ce = ce.min(hi + c.settings.nominal_cue_window);
-            let neg = self.any_cue_except(s, &c.negation, cs, ce, &literal)
-                || self.any_cue_except(s, &c.negation_gov, cs, ce, &literal);
+            let neg = self.any_cue_except(s, &c.negation, cs, near_end, &literal)
+                || self.any_cue_except(s, &c.negation_gov, cs, near_end, &literal);
             let m = c.modality.iter().find(|m| {
-                self.any_cue_except(s, &m.cues, cs, ce, &literal)
-                    || self.any_cue_except(s, &m.governing, cs, ce, &literal)
+                self.any_cue_except(s, &m.cues, cs, near_end, &literal)
+                    || self.any_cue_except(s, &m.governing, cs, near_end, &literal)
             });
             (neg, m)
         } else {

@@ -116,10 +116,12 @@ fn group_follows(rules: &Compiled, text: &str, end: usize) -> bool {
 }
 
 fn is_boundary_punct(s: &str) -> bool {
-    matches!(
-        s,
-        "," | ";" | ":" | "(" | ")" | "[" | "]" | "\"" | "“" | "”" | "—" | "–" | "-" | "!" | "?" | "«" | "»" | "--"
-    )
+    is_dash(s) || matches!(s, "," | ";" | ":" | "(" | ")" | "[" | "]" | "\"" | "“" | "”" | "!" | "?" | "«" | "»")
+}
+
+/// A dash written as a word of its own (a wire dateline's "-", "—", "–", "--").
+fn is_dash(s: &str) -> bool {
+    matches!(s, "-" | "—" | "–" | "--")
 }
 
 impl<'a> Matcher<'a> {

@@ -208,9 +208,7 @@ impl Matcher<'_> {
             }
         }
     }
-}
 
-impl Matcher<'_> {
     /// Whether every member of `g` is a person and the words from `pos` to the
     /// first member are titles: capitalised words, "of", possessives, other
     /// entities ("Serbian President", "Secretary of State", "Jordan's King").

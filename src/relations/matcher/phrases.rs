@@ -73,9 +73,7 @@ impl Matcher<'_> {
                 return Some((Member::Ent(s.items[j].ent?, j), close(j + 1, included)));
             } else if it.punct && it.flags & F_POSS == 0 {
                 if s.text[it.start..it.end] == *"," {
-                    if let Some(len) =
-                        self.rules.inclusions.iter().find(|p| self.phrase_at(s, i + 1, p, n)).map(|p| p.len())
-                    {
+                    if let Some(len) = self.inclusion_at(s, i + 1) {
                         i += 1 + len;
                         included = true;
                         continue;
@@ -208,9 +206,7 @@ impl Matcher<'_> {
         // "of", or ", including" ("59 people and 12 groups, including X").
         let goes_on = |j: usize| {
             s.items.get(j).is_some_and(|it| {
-                it.flags & F_NPPREP != 0
-                    || (s.text[it.start..it.end] == *","
-                        && self.rules.inclusions.iter().any(|p| self.phrase_at(s, j + 1, p, s.items.len())))
+                it.flags & F_NPPREP != 0 || (s.text[it.start..it.end] == *"," && self.inclusion_at(s, j + 1).is_some())
             })
         };
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
@@ -234,6 +230,11 @@ impl Matcher<'_> {
         }
         let ends = i == n || s.items[i].punct || s.items[i].flags & F_PREP != 0;
         (i > j && ends).then_some(i)
+    }
+
+    /// The length of the inclusion phrase ("including", "such as") starting at `i`.
+    pub(super) fn inclusion_at(&self, s: &Sentence, i: usize) -> Option<usize> {
+        self.rules.inclusions.iter().find(|p| self.phrase_at(s, i, p, s.items.len())).map(|p| p.len())
     }
 
     /// The first argument entity after an inclusion ("including"), within five words
@@ -293,9 +294,7 @@ impl Matcher<'_> {
             }
             if words && s.text[it.start..it.end] == *"," {
                 // "seven U.S. defence companies, including Boeing Defense and ...".
-                if let Some(len) =
-                    self.rules.inclusions.iter().find(|p| self.phrase_at(s, j + 1, p, s.items.len())).map(|p| p.len())
-                {
+                if let Some(len) = self.inclusion_at(s, j + 1) {
                     return self.included_head(s, k, j + 1 + len);
                 }
                 // "his Papua New Guinea counterpart, James Marape".
@@ -384,7 +383,7 @@ impl Matcher<'_> {
         // "140 entities, including A and B, to its entity list": the comma closing an
         // inclusion belongs to the phrase.
         let first = members[0].pos();
-        let included = (pos..first).any(|i| self.rules.inclusions.iter().any(|p| self.phrase_at(s, i, p, first)));
+        let included = (pos..first).any(|i| self.inclusion_at(s, i).is_some_and(|len| i + len <= first));
         if included
             && confirmed > 1
             && confirmed_end < n

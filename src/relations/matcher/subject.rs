@@ -166,7 +166,7 @@ impl Matcher<'_> {
         let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
         // A dash ends a dateline, not an apposition: "DOHA, Dec 11 (Reuters) - ...
         // talks in Doha, hosted by Qatar".
-        let stop = |j: usize| s.items[j].punct && matches!(text(j), ";" | ":" | "-" | "—" | "–" | "--");
+        let stop = |j: usize| s.items[j].punct && (matches!(text(j), ";" | ":") || is_dash(text(j)));
         if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(stop) {
             return None;
         }
@@ -340,7 +340,7 @@ impl Matcher<'_> {
         let e = s.items[q - 2].ent.filter(|&e| self.allowed(k, e))?;
         let start = q - 2 == 0 || {
             let before = &s.items[q - 3];
-            before.punct && matches!(&s.text[before.start..before.end], "-" | "—" | "–" | "--")
+            before.punct && is_dash(&s.text[before.start..before.end])
         };
         start.then_some(Member::Ent(e, q - 2))
     }
