@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --features eval --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
 //!     [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]
+//!     [--precision f32|int8]
 //!     [--sentences]
 //! ```
 //!
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use newsie::eval::{gold_spans, predicted_spans, read_conll, ConllDocument, Scores};
-use newsie::{Aggregation, BackendKind, Extractor};
+use newsie::{Aggregation, BackendKind, Extractor, Precision};
 
 /// A document's text and, per sentence, the byte span of each word.
 type TextWithWords = (String, Vec<Vec<(usize, usize)>>);
@@ -53,9 +54,10 @@ fn run() -> Result<(), String> {
             "--batch-size" => {
                 b = b.batch_size(val("--batch-size")?.parse().map_err(|_| "--batch-size needs a number")?)
             }
+            "--precision" => b = b.precision(val("--precision")?.parse::<Precision>().map_err(|e| e.to_string())?),
             "--sentences" => per_sentence = true,
             "-h" | "--help" => {
-                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--sentences]");
+                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8] [--sentences]");
                 return Ok(());
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),

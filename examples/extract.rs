@@ -16,6 +16,7 @@
 //!   --aggregation first|average|max
 //!   --batch-size N             windows per model call (default 16)
 //!   --threads N                inference threads (default: all cores)
+//!   --precision f32|int8       dense layers in f32 (default) or int8 (candle backend)
 //!   --rules FILE               relation rules (TOML) instead of the built-in ones
 //!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
 //!                              and is not held in memory (default 64 MiB)
@@ -35,7 +36,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsie::{Aggregation, BackendKind, Document, Extractor, RuleSet};
+use newsie::{Aggregation, BackendKind, Document, Extractor, Precision, RuleSet};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Format {
@@ -52,6 +53,7 @@ struct Args {
     aggregation: Aggregation,
     batch_size: Option<usize>,
     threads: Option<usize>,
+    precision: Precision,
     rules: Option<PathBuf>,
     relations: bool,
     quiet: bool,
@@ -60,7 +62,7 @@ struct Args {
 }
 
 const USAGE: &str = "usage: extract [--format text|json|jsonl|html] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
-[--aggregation first|average|max] [--batch-size N] [--threads N] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
     a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))
@@ -74,6 +76,7 @@ fn parse_args() -> Result<Args, String> {
         aggregation: Aggregation::First,
         batch_size: None,
         threads: None,
+        precision: Precision::F32,
         rules: None,
         relations: true,
         quiet: false,
@@ -121,6 +124,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--batch-size" => args.batch_size = Some(number("--batch-size", value("--batch-size")?)?),
             "--threads" => args.threads = Some(number("--threads", value("--threads")?)?),
+            "--precision" => {
+                args.precision = value("--precision")?.parse().map_err(|e: newsie::Error| e.to_string())?
+            }
             "--rules" => args.rules = Some(PathBuf::from(value("--rules")?)),
             "--no-relations" => args.relations = false,
             "--max-line-bytes" => args.max_line_bytes = number("--max-line-bytes", value("--max-line-bytes")?)?,
@@ -135,7 +141,11 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn build(args: &Args) -> Result<Extractor, String> {
-    let mut b = Extractor::builder().backend(args.backend).aggregation(args.aggregation).relations(args.relations);
+    let mut b = Extractor::builder()
+        .backend(args.backend)
+        .aggregation(args.aggregation)
+        .relations(args.relations)
+        .precision(args.precision);
     if let Some(m) = &args.model {
         b = b.model(m.clone());
     }

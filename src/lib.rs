@@ -78,7 +78,7 @@ pub mod text;
 
 pub use document::{Argument, Document, Entity, EntityKind, Mention, Plover, Relation, Span, TextSpan};
 pub use error::{Error, Result};
-pub use model::{Backend, BackendKind};
+pub use model::{Backend, BackendKind, Precision};
 pub use pipeline::{EncodedText, Extractor, ExtractorBuilder};
 pub use relations::RuleSet;
 pub use tagging::{Aggregation, Decoding};

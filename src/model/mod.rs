@@ -21,7 +21,7 @@ mod config;
 mod tch;
 mod tokenizer;
 
-pub use self::candle::CandleModel;
+pub use self::candle::{CandleModel, Int8Kernel};
 pub use config::{Architecture, ModelConfig};
 pub(crate) use tokenizer::{load_tokenizer, SpecialTokens};
 
@@ -102,6 +102,42 @@ impl std::str::FromStr for BackendKind {
     }
 }
 
+/// Numeric precision of the model's matrix products (candle backend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Precision {
+    /// f32 everywhere (the default).
+    #[default]
+    F32,
+    /// The four dense products of every layer in int8: weights quantised per
+    /// output column at load, activations per row at run time, sums in 32-bit
+    /// integers (AMX, AVX-512 VNNI or plain Rust, whichever the CPU runs;
+    /// see [`Int8Kernel`]). Embeddings, attention, layer norm, GELU and the
+    /// classifier stay f32.
+    Int8,
+}
+
+impl std::str::FromStr for Precision {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "f32" => Ok(Precision::F32),
+            "int8" => Ok(Precision::Int8),
+            "bf16" => Err(Error::Config("precision bf16 is not implemented yet (f32, int8)".into())),
+            _ => Err(Error::Config(format!("unknown precision {s:?} (f32, int8)"))),
+        }
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Precision::F32 => "f32",
+            Precision::Int8 => "int8",
+        })
+    }
+}
+
 /// A model folder's files, checked and parsed: its config and label set.
 #[derive(Debug)]
 pub(crate) struct ModelFiles {
@@ -129,11 +165,21 @@ impl ModelFiles {
     }
 }
 
-/// Loads the model in `files` on the engine `kind`. `threads` is passed to
-/// engines with a thread pool of their own (libtorch).
-pub(crate) fn load(files: &ModelFiles, kind: BackendKind, threads: Option<usize>) -> Result<Box<dyn Backend>> {
+/// Loads the model in `files` on the engine `kind` at `precision`. `threads`
+/// is passed to engines with a thread pool of their own (libtorch).
+pub(crate) fn load(
+    files: &ModelFiles,
+    kind: BackendKind,
+    threads: Option<usize>,
+    precision: Precision,
+) -> Result<Box<dyn Backend>> {
     match kind {
-        BackendKind::Candle => Ok(Box::new(CandleModel::load(&files.weights(), &files.config)?)),
+        BackendKind::Candle => {
+            Ok(Box::new(CandleModel::load(&files.weights(), &files.config)?.with_precision(precision)?))
+        }
+        BackendKind::RustBert if precision != Precision::F32 => {
+            Err(Error::Config(format!("precision {precision} runs on the candle backend only")))
+        }
         BackendKind::RustBert => tch::load(files, threads),
     }
 }

@@ -8,7 +8,7 @@ use super::resolve::{self, ModelChoice};
 use super::windows::WindowPlan;
 use super::Extractor;
 use crate::error::{Error, Result};
-use crate::model::{self, Backend, BackendKind, ModelFiles};
+use crate::model::{self, Backend, BackendKind, ModelFiles, Precision};
 use crate::relations::RuleSet;
 use crate::tagging::{Aggregation, Decoding};
 
@@ -37,6 +37,7 @@ pub struct ExtractorBuilder {
     decoding: Decoding,
     batch_size: usize,
     threads: Option<usize>,
+    precision: Precision,
     window_tokens: usize,
     overlap_tokens: Option<usize>,
     relations: bool,
@@ -54,6 +55,7 @@ impl Default for ExtractorBuilder {
             decoding: Decoding::Constrained,
             batch_size: 16,
             threads: None,
+            precision: Precision::F32,
             window_tokens: 128,
             overlap_tokens: None,
             relations: true,
@@ -130,6 +132,16 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Numeric precision of the model's matrix products (default
+    /// [`Precision::F32`]). [`Precision::Int8`] runs the dense layers in int8
+    /// on the candle backend (faster; see the README for its accuracy); the
+    /// rust-bert backend and engines given with [`engine`](Self::engine)
+    /// refuse anything but f32 at [`build`](Self::build).
+    pub fn precision(mut self, p: Precision) -> Self {
+        self.precision = p;
+        self
+    }
+
     /// Longest window in tokens, special tokens included (default 128, the
     /// shipped model's training length; capped by the model's positions).
     pub fn window_tokens(mut self, n: usize) -> Self {
@@ -183,8 +195,14 @@ impl ExtractorBuilder {
         }
         let windows = self.window_plan(files.config.max_tokens())?;
         let backend: Arc<dyn Backend> = match self.engine {
+            Some(_) if self.precision != Precision::F32 => {
+                return Err(Error::Config(format!(
+                    "precision {} applies to the built-in backends; set it on your own engine",
+                    self.precision
+                )))
+            }
             Some(engine) => engine,
-            None => Arc::from(model::load(&files, self.backend, self.threads)?),
+            None => Arc::from(model::load(&files, self.backend, self.threads, self.precision)?),
         };
         let pool = match self.threads {
             Some(n) => Some(Arc::new(

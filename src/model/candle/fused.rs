@@ -20,7 +20,8 @@
 //! attention, layer norm and GELU are in `kernels/`.
 
 use super::gemm::{matmul, Rhs};
-use super::kernels::{attention, gelu_parallel, layer_norm_rows};
+use super::kernels::{attention, gelu, gelu_parallel, layer_norm_rows};
+use super::qgemm::{qmatmul, Int8Kernel, QMatrix, QScratch};
 use super::weights::Weights;
 
 /// The weights the fused path reads: borrowed slices of the model's tensors.
@@ -65,6 +66,22 @@ pub(crate) struct Packed<'a> {
     pub rows: &'a [Row],
 }
 
+/// One layer's dense weights in int8.
+#[derive(Debug)]
+pub(crate) struct QLayer {
+    pub qkv: QMatrix,
+    pub out: QMatrix,
+    pub ff_in: QMatrix,
+    pub ff_out: QMatrix,
+}
+
+/// The dense layers of every layer in int8, and the kernel that runs them.
+#[derive(Debug)]
+pub(crate) struct Int8Weights {
+    pub layers: Vec<QLayer>,
+    pub kernel: Int8Kernel,
+}
+
 /// Working buffers of one forward call.
 #[derive(Default)]
 struct Scratch {
@@ -72,6 +89,7 @@ struct Scratch {
     qkv: Vec<f32>,
     ctx: Vec<f32>,
     ff: Vec<f32>,
+    q: QScratch,
 }
 
 /// Buffers kept between forward calls, one set per call running at the same
@@ -99,15 +117,60 @@ impl ScratchPool {
 /// become [`crate::Error::Inference`] / [`crate::Error::Config`] upstream.
 pub(crate) type FusedResult<T> = std::result::Result<T, String>;
 
-/// Runs the model on packed tokens; returns `tokens × labels` logits.
-pub(crate) fn forward(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, pool: &ScratchPool) -> FusedResult<Vec<f32>> {
+/// Runs the model on packed tokens; returns `tokens × labels` logits. With
+/// `int8`, the four dense products of each layer run in int8.
+pub(crate) fn forward(
+    w: &WeightSlices<'_>,
+    d: &Dims,
+    p: &Packed<'_>,
+    pool: &ScratchPool,
+    int8: Option<&Int8Weights>,
+) -> FusedResult<Vec<f32>> {
+    if int8.is_some_and(|q| q.layers.len() != w.layers.len()) {
+        return Err("int8 weights do not match the model's layers".into());
+    }
     let mut s = pool.take();
-    let out = forward_with(w, d, p, &mut s);
+    let out = forward_with(w, d, p, &mut s, int8);
     pool.put(s);
     out
 }
 
-fn forward_with(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch) -> FusedResult<Vec<f32>> {
+/// One dense product, `c (+)= a · W`, in f32 (`panels`) or int8 (`q`),
+/// then `act` on the result if given (in int8, on each block as it is done).
+#[allow(clippy::too_many_arguments)]
+fn dense(
+    m: usize,
+    (k, n): (usize, usize),
+    a: &[f32],
+    panels: &[f32],
+    q: Option<(&QMatrix, Int8Kernel)>,
+    c: &mut [f32],
+    accumulate: bool,
+    act: Option<Activation>,
+    qs: &mut QScratch,
+) -> FusedResult<()> {
+    match q {
+        Some((qw, _)) if qw.dims() != (k, n) => {
+            Err(format!("int8 weights are {:?}, the product needs {k}×{n}", qw.dims()))
+        }
+        Some((qw, kernel)) => qmatmul(m, a, k, qw, c, n, accumulate, act, kernel, qs),
+        None => {
+            matmul(m, n, k, a, k, Rhs::Panels(panels), c, n, accumulate)?;
+            if let Some(act) = act {
+                activate(&mut c[..m * n], act);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn forward_with(
+    w: &WeightSlices<'_>,
+    d: &Dims,
+    p: &Packed<'_>,
+    s: &mut Scratch,
+    int8: Option<&Int8Weights>,
+) -> FusedResult<Vec<f32>> {
     let (h, f) = (d.hidden, d.intermediate);
     let t = p.ids.len();
     if p.positions.len() != t || p.type_ids.len() != t {
@@ -135,24 +198,26 @@ fn forward_with(w: &WeightSlices<'_>, d: &Dims, p: &Packed<'_>, s: &mut Scratch)
     let qkv = &mut s.qkv[..t * 3 * h];
     let ctx = &mut s.ctx[..t * h];
     let ff = &mut s.ff[..t * f];
+    let qs = &mut s.q;
 
     embed(w, d, p, x)?;
     layer_norm_rows(x, h, w.emb_norm, d.eps)?;
-    for l in &w.layers {
+    for (i, l) in w.layers.iter().enumerate() {
+        let q = int8.map(|q| (&q.layers[i], q.kernel));
         // qkv = x · Wqkv + b
         fill_bias(qkv, t, 3 * h, l.qkv_b)?;
-        matmul(t, 3 * h, h, x, h, Rhs::Panels(l.qkv_w), qkv, 3 * h, l.qkv_b.is_some())?;
+        dense(t, (h, 3 * h), x, l.qkv_w, q.map(|(l, k)| (&l.qkv, k)), qkv, l.qkv_b.is_some(), None, qs)?;
         attention(qkv, ctx, p.rows, h, d.heads);
         // x = LN(x + ctx · Wo + bo), accumulated in place on x.
         add_bias(x, h, l.out_b)?;
-        matmul(t, h, h, ctx, h, Rhs::Panels(l.out_w), x, h, true)?;
+        dense(t, (h, h), ctx, l.out_w, q.map(|(l, k)| (&l.out, k)), x, true, None, qs)?;
         layer_norm_rows(x, h, l.norm1, d.eps)?;
         // x = LN(x + act(x · W1 + b1) · W2 + b2)
         fill_bias(ff, t, f, l.ff_in_b)?;
-        matmul(t, f, h, x, h, Rhs::Panels(l.ff_in_w), ff, f, l.ff_in_b.is_some())?;
-        activate(ff, d.act);
+        let acc = l.ff_in_b.is_some();
+        dense(t, (h, f), x, l.ff_in_w, q.map(|(l, k)| (&l.ff_in, k)), ff, acc, Some(d.act), qs)?;
         add_bias(x, h, l.ff_out_b)?;
-        matmul(t, h, f, ff, f, Rhs::Panels(l.ff_out_w), x, h, true)?;
+        dense(t, (f, h), ff, l.ff_out_w, q.map(|(l, k)| (&l.ff_out, k)), x, true, None, qs)?;
         layer_norm_rows(x, h, l.norm2, d.eps)?;
     }
     let mut logits = vec![0f32; t * d.labels];
@@ -226,15 +291,31 @@ fn add_bias(dst: &mut [f32], cols: usize, bias: Option<&[f32]>) -> FusedResult<(
 fn activate(x: &mut [f32], act: Activation) {
     match act {
         Activation::GeluErf => gelu_parallel(x),
-        Activation::GeluTanh => {
-            for v in x {
-                let u = *v;
-                *v = 0.5 * u * (1.0 + (0.797_884_6 * (u + 0.044_715 * u * u * u)).tanh());
+        _ => act.apply(x),
+    }
+}
+
+impl Activation {
+    /// The activation of every value of `x`, in place (inlined, so it
+    /// vectorises inside a SIMD-dispatched loop).
+    #[inline(always)]
+    pub(crate) fn apply(self, x: &mut [f32]) {
+        match self {
+            Activation::GeluErf => {
+                for v in x {
+                    *v = gelu(*v);
+                }
             }
-        }
-        Activation::Relu => {
-            for v in x {
-                *v = v.max(0.0);
+            Activation::GeluTanh => {
+                for v in x {
+                    let u = *v;
+                    *v = 0.5 * u * (1.0 + (0.797_884_6 * (u + 0.044_715 * u * u * u)).tanh());
+                }
+            }
+            Activation::Relu => {
+                for v in x {
+                    *v = v.max(0.0);
+                }
             }
         }
     }

@@ -47,6 +47,19 @@ pub(crate) fn pack_panels(b: &[f32], k: usize, n: usize) -> Vec<f32> {
     out
 }
 
+/// The row-major `k × n` matrix that [`pack_panels`] packed.
+pub(crate) fn unpack_panels(panels: &[f32], k: usize, n: usize) -> Vec<f32> {
+    let mut out = vec![0f32; k * n];
+    for (p, panel) in panels.chunks_exact(k * PANEL).enumerate().take(n.div_ceil(PANEL)) {
+        let c0 = p * PANEL;
+        let w = PANEL.min(n - c0);
+        for (r, src) in panel.chunks_exact(PANEL).enumerate() {
+            out[r * n + c0..r * n + c0 + w].copy_from_slice(&src[..w]);
+        }
+    }
+    out
+}
+
 /// `c[m×n] (+)= a[m×k] · rhs[k×n]`, rows of `a` and `c` `lda`/`ldc` apart.
 /// With `accumulate` the product is added to `c`, else `c` is overwritten.
 #[allow(clippy::too_many_arguments)]
@@ -205,6 +218,7 @@ mod tests {
             let b = values(k * n, 2);
             let want = naive(m, n, k, &a, &b);
             let packed = pack_panels(&b, k, n);
+            assert_eq!(unpack_panels(&packed, k, n), b);
             let mut c = vec![0f32; m * n];
             matmul(m, n, k, &a, k, Rhs::Panels(&packed), &mut c, n, false).unwrap();
             let worst = c.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);

@@ -5,7 +5,7 @@
 use candle_core::Tensor;
 use candle_nn::{Linear, VarBuilder};
 
-use super::gemm::{pack_panels, PANEL};
+use super::gemm::{pack_panels, unpack_panels, PANEL};
 use super::kernels::GeluErf;
 use crate::model::{Architecture, ModelConfig};
 
@@ -49,6 +49,13 @@ impl Dense {
         let packed = pack_panels(&weight_t.flatten_all()?.to_vec1::<f32>()?, k, n);
         let panels = Tensor::from_vec(packed, (n.div_ceil(PANEL), k, PANEL), weight_t.device())?;
         Ok(Dense { panels, out: n, bias: linear.bias().cloned() })
+    }
+
+    /// The weight as a row-major `(in, out)` matrix, with its two sizes.
+    pub(super) fn matrix(&self) -> candle_core::Result<(Vec<f32>, usize, usize)> {
+        let (_, k, _) = self.panels.dims3()?;
+        let panels = self.panels.flatten_all()?.to_vec1::<f32>()?;
+        Ok((unpack_panels(&panels, k, self.out), k, self.out))
     }
 
     /// `x`: (..., in) -> (..., out), as candle ops: one product per panel.

@@ -7,27 +7,33 @@
 //! - `fused`: the fast CPU forward over those slices;
 //! - `gemm`: matrix products, the crate's one checked `unsafe` call, and the
 //!   panel layout dense weights are stored in;
+//! - `qgemm`: int8 matrix products ([`Precision::Int8`]) and their kernels;
 //! - `kernels`: SIMD attention, layer norm, GELU, `exp`.
 
 mod fused;
 mod gemm;
 mod kernels;
 mod layers;
+mod qgemm;
 mod weights;
+
+pub use self::qgemm::Int8Kernel;
 
 use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder};
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 
-use self::fused::{Activation, Dims, Packed, Row, ScratchPool};
+use self::fused::{Activation, Dims, Int8Weights, Packed, QLayer, Row, ScratchPool};
 use self::layers::{Act, Layer, LayerNorm};
+use self::qgemm::QMatrix;
 use self::weights::{Borrowed, LayerWeights, Weights};
 use super::config::{Architecture, ModelConfig};
-use super::{Backend, ModelInput};
+use super::{Backend, ModelInput, Precision};
 use crate::error::{Error, Result};
 
-/// A transformer token classifier running on candle (CPU, f32).
+/// A transformer token classifier running on candle (CPU; f32, or int8 dense
+/// layers with [`CandleModel::with_precision`]).
 #[derive(Debug)]
 pub struct CandleModel {
     word: Embedding,
@@ -41,6 +47,7 @@ pub struct CandleModel {
     max_tokens: usize,
     dims: Dims,
     scratch: ScratchPool,
+    int8: Option<Int8Weights>,
     device: Device,
 }
 
@@ -120,8 +127,74 @@ impl CandleModel {
                 },
             },
             scratch: ScratchPool::default(),
+            int8: None,
             device: vb.device().clone(),
         })
+    }
+
+    /// The model at `precision`. For [`Precision::Int8`] the dense weights are
+    /// quantised now, and the kernel is the fastest this CPU runs
+    /// ([`Int8Kernel::detect`]) unless the environment variable
+    /// `NEWSIE_INT8_KERNEL` names one (`amx`, `vnni`, `portable`).
+    ///
+    /// # Errors
+    /// [`Error::Config`] if `NEWSIE_INT8_KERNEL` names an unknown kernel or one
+    /// this CPU cannot run; [`Error::Inference`] if the weights cannot be
+    /// read back.
+    pub fn with_precision(self, precision: Precision) -> Result<Self> {
+        match precision {
+            Precision::F32 => Ok(CandleModel { int8: None, ..self }),
+            Precision::Int8 => {
+                let kernel = match std::env::var("NEWSIE_INT8_KERNEL") {
+                    Ok(name) => Int8Kernel::parse(&name).ok_or_else(|| {
+                        Error::Config(format!("NEWSIE_INT8_KERNEL={name:?}: expected amx, vnni or portable"))
+                    })?,
+                    Err(_) => Int8Kernel::detect(),
+                };
+                self.with_int8_kernel(kernel)
+            }
+        }
+    }
+
+    /// The model with int8 dense layers run by `kernel`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if this CPU cannot run `kernel`.
+    pub fn with_int8_kernel(self, kernel: Int8Kernel) -> Result<Self> {
+        if !kernel.is_available() {
+            return Err(Error::Config(format!("the {kernel:?} int8 kernel does not run on this CPU")));
+        }
+        let quantize = |d: &layers::Dense| -> Result<QMatrix> {
+            let (w, k, n) = d.matrix()?;
+            QMatrix::quantize(&w, k, n).map_err(Error::Config)
+        };
+        let layers = self
+            .layers
+            .iter()
+            .map(|l| {
+                Ok(QLayer {
+                    qkv: quantize(&l.qkv)?,
+                    out: quantize(&l.attn_out)?,
+                    ff_in: quantize(&l.ff_in)?,
+                    ff_out: quantize(&l.ff_out)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CandleModel { int8: Some(Int8Weights { layers, kernel }), ..self })
+    }
+
+    /// The precision the model runs at.
+    pub fn precision(&self) -> Precision {
+        if self.int8.is_some() {
+            Precision::Int8
+        } else {
+            Precision::F32
+        }
+    }
+
+    /// The int8 kernel in use, if the model runs in int8.
+    pub fn int8_kernel(&self) -> Option<Int8Kernel> {
+        self.int8.as_ref().map(|q| q.kernel)
     }
 
     /// The longest window (in tokens, special tokens included) this model accepts.
@@ -186,7 +259,7 @@ impl CandleModel {
 
     /// Logits computed by candle's op graph, one op at a time: the same
     /// function as [`Backend::forward`] (which runs newsie's fused kernels on
-    /// the same weights), slower on the CPU. Kept as the reference the fused
+    /// the same weights), slower on the CPU, and always in f32. Kept as the reference the fused
     /// path is tested against, and used where the fused path does not apply.
     ///
     /// # Errors
@@ -259,7 +332,7 @@ impl CandleModel {
             positions.extend_from_slice(&row_positions[..len]);
         }
         let packed = Packed { ids: &ids, positions: &positions, type_ids: &types, rows: &rows };
-        let logits = match fused::forward(&weights, &self.dims, &packed, &self.scratch) {
+        let logits = match fused::forward(&weights, &self.dims, &packed, &self.scratch, self.int8.as_ref()) {
             Ok(l) => l,
             Err(msg) => return Some(Err(Error::Config(msg))),
         };

@@ -55,8 +55,9 @@ fn gelu_in_place(x: &mut [f32]) {
     pulp::Arch::new().dispatch(Op(x));
 }
 
+/// GELU of one value (inlined into SIMD loops).
 #[inline(always)]
-fn gelu(x: f32) -> f32 {
+pub(crate) fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
 

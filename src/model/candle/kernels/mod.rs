@@ -13,6 +13,6 @@ mod layer_norm;
 mod math;
 
 pub(crate) use attention::attention;
-pub(crate) use gelu::{gelu_parallel, GeluErf};
+pub(crate) use gelu::{gelu, gelu_parallel, GeluErf};
 pub(crate) use layer_norm::layer_norm_rows;
 pub(crate) use math::{exp_nonpositive, lane_sum};

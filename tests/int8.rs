@@ -1,0 +1,151 @@
+//! int8 precision on the shipped model: every int8 kernel this CPU runs gives
+//! the same logits (the portable fallback included, also forced through the
+//! `extract` binary), close to f32, with the same entities on real news.
+
+mod common;
+
+use common::example_bin;
+use ndarray::Array3;
+use newsie::model::{Backend, CandleModel, Int8Kernel, ModelConfig, ModelInput};
+use newsie::{Extractor, Precision};
+use std::path::PathBuf;
+use std::process::Command;
+
+const TEXTS: [&str; 4] = [
+    "Kerry expects to meet Lavrov in Rome on Thursday.",
+    "Canada announced sanctions on members of Yanukovich's government.",
+    "EU leaders could decide on sanctions against Russia, officials in Brussels said.",
+    "Sumitomo Mitsui and Goldman Sachs raised their forecasts, Reuters reported from Tokyo on Monday, \
+     after talks between Fumio Kishida and Joe Biden at the White House ended without a deal.",
+];
+
+fn model_dir() -> PathBuf {
+    Extractor::new().expect("the shipped model loads").model_dir().to_path_buf()
+}
+
+/// A padded batch of the texts, and each row's real length.
+fn batch(ex: &Extractor) -> (Vec<u32>, Vec<u32>, Vec<u32>, usize, Vec<usize>) {
+    let encs: Vec<_> = TEXTS.iter().map(|t| ex.encode(t).unwrap()).collect();
+    let seq = encs.iter().map(|e| e.ids.len()).max().unwrap() + 2;
+    let (mut ids, mut types, mut mask, mut lens) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for e in &encs {
+        let n = e.ids.len() + 2;
+        ids.extend([101].into_iter().chain(e.ids.iter().copied()).chain([102]).chain(std::iter::repeat_n(0, seq - n)));
+        types.extend([0].into_iter().chain(e.type_ids.iter().copied()).chain(std::iter::repeat_n(0, seq - n + 1)));
+        mask.extend(std::iter::repeat_n(1, n).chain(std::iter::repeat_n(0, seq - n)));
+        lens.push(n);
+    }
+    (ids, types, mask, seq, lens)
+}
+
+fn logits(model: &CandleModel, ex: &Extractor) -> (Array3<f32>, Vec<usize>) {
+    let (ids, types, mask, seq, lens) = batch(ex);
+    let input =
+        ModelInput { batch: TEXTS.len(), seq_len: seq, input_ids: &ids, type_ids: &types, attention_mask: &mask };
+    (model.forward(&input).unwrap(), lens)
+}
+
+#[test]
+fn every_int8_kernel_gives_the_same_logits_close_to_f32() {
+    let dir = model_dir();
+    let ex = Extractor::new().unwrap();
+    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let load = || CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
+    let (f32_logits, lens) = logits(&load(), &ex);
+    let kernels: Vec<_> =
+        [Int8Kernel::Amx, Int8Kernel::Vnni, Int8Kernel::Portable].into_iter().filter(|k| k.is_available()).collect();
+    assert!(kernels.contains(&Int8Kernel::Portable), "the portable kernel runs everywhere");
+    let mut first: Option<Array3<f32>> = None;
+    for kernel in kernels {
+        let model = load().with_int8_kernel(kernel).unwrap();
+        assert_eq!(model.precision(), Precision::Int8);
+        assert_eq!(model.int8_kernel(), Some(kernel));
+        let (q, _) = logits(&model, &ex);
+        // Integer sums are exact and scaled back by the same code: the
+        // kernels agree to rounding of the f32 epilogue.
+        if let Some(first) = &first {
+            let worst = q.iter().zip(first.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+            assert!(worst < 1e-4, "{kernel:?} differs from the first kernel by {worst}");
+        }
+        // Close to f32: the same best label at every real token, and logits
+        // within a small fraction of their range.
+        let (mut worst, mut range, mut same, mut tokens) = (0f32, 0f32, 0, 0);
+        for (row, &n) in lens.iter().enumerate() {
+            for t in 0..n {
+                let a = f32_logits.slice(ndarray::s![row, t, ..]);
+                let b = q.slice(ndarray::s![row, t, ..]);
+                let argmax = |v: ndarray::ArrayView1<f32>| {
+                    v.iter().enumerate().fold((0, f32::MIN), |m, (i, &x)| if x > m.1 { (i, x) } else { m }).0
+                };
+                same += usize::from(argmax(a) == argmax(b));
+                tokens += 1;
+                for (x, y) in a.iter().zip(b.iter()) {
+                    worst = worst.max((x - y).abs());
+                    range = range.max(x.abs());
+                }
+            }
+        }
+        assert_eq!(same, tokens, "{kernel:?}: best labels differ from f32 at {} of {tokens} tokens", tokens - same);
+        assert!(worst < 0.1 * range, "{kernel:?}: max logit difference {worst} (logits up to {range})");
+        assert!(worst > 0.0, "{kernel:?}: int8 logits are exactly f32's: the int8 path did not run");
+        first.get_or_insert(q);
+    }
+}
+
+#[test]
+fn int8_finds_the_same_entities_as_f32_on_the_sample_article() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/sample-news.txt")).unwrap();
+    let f32_doc = Extractor::new().unwrap().extract(&text).unwrap();
+    let int8 = Extractor::builder().precision(Precision::Int8).build().unwrap();
+    let int8_doc = int8.extract(&text).unwrap();
+    let key = |d: &newsie::Document| d.entities.iter().map(|e| (e.start, e.end, e.label.clone())).collect::<Vec<_>>();
+    assert!(!f32_doc.entities.is_empty());
+    assert_eq!(key(&int8_doc), key(&f32_doc));
+    assert_eq!(int8_doc.relations.len(), f32_doc.relations.len());
+}
+
+/// The fallback path forced on the command line (`NEWSIE_INT8_KERNEL`) gives
+/// the same output as the kernel the CPU picks, and a kernel the CPU lacks or
+/// an unknown name is a clear error.
+#[test]
+fn extract_forces_the_portable_kernel() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/sample-news.txt");
+    let run = |kernel: Option<&str>| {
+        let mut cmd = Command::new(example_bin("extract"));
+        cmd.args(["--format", "json", "--precision", "int8", "--quiet", sample]);
+        match kernel {
+            Some(k) => cmd.env("NEWSIE_INT8_KERNEL", k),
+            None => cmd.env_remove("NEWSIE_INT8_KERNEL"),
+        };
+        cmd.output().unwrap()
+    };
+    let detected = run(None);
+    assert!(detected.status.success(), "{}", String::from_utf8_lossy(&detected.stderr));
+    let portable = run(Some("portable"));
+    assert!(portable.status.success(), "{}", String::from_utf8_lossy(&portable.stderr));
+    assert!(String::from_utf8_lossy(&detected.stdout).contains("\"entities\""));
+    assert_eq!(portable.stdout, detected.stdout);
+    let unknown = run(Some("gpu"));
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("NEWSIE_INT8_KERNEL"));
+    for k in [Int8Kernel::Amx, Int8Kernel::Vnni] {
+        if !k.is_available() {
+            let out = run(Some(if k == Int8Kernel::Amx { "amx" } else { "vnni" }));
+            assert!(!out.status.success(), "{k:?} is not on this CPU, yet extract ran");
+        }
+    }
+}
+
+#[test]
+fn precision_settings_are_checked() {
+    assert_eq!("int8".parse::<Precision>().unwrap(), Precision::Int8);
+    assert_eq!("f32".parse::<Precision>().unwrap(), Precision::F32);
+    assert!("bf16".parse::<Precision>().unwrap_err().to_string().contains("not implemented"));
+    assert!("f16".parse::<Precision>().is_err());
+    // A user's own engine has its own precision.
+    let dir = model_dir();
+    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
+    let engine = std::sync::Arc::new(CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap());
+    let err = Extractor::builder().engine(engine).precision(Precision::Int8).build().unwrap_err();
+    assert!(err.to_string().contains("own engine"), "{err}");
+}
