@@ -132,5 +132,15 @@ pub fn testb_documents() -> Option<Vec<String>> {
 
 /// The default extractor (shipped model), `threads` inference threads.
 pub fn extractor(threads: usize, relations: bool) -> newsie::Extractor {
-    newsie::Extractor::builder().threads(threads).relations(relations).build().expect("shipped model")
+    extractor_at(threads, relations, newsie::Precision::F32)
+}
+
+/// As [`extractor`], at `precision`.
+pub fn extractor_at(threads: usize, relations: bool, precision: newsie::Precision) -> newsie::Extractor {
+    newsie::Extractor::builder()
+        .threads(threads)
+        .relations(relations)
+        .precision(precision)
+        .build()
+        .expect("shipped model")
 }

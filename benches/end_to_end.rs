@@ -30,6 +30,8 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("latency");
     g.throughput(Throughput::Elements(1));
     g.bench_function("sentence_40_words", |b| b.iter(|| ex.extract(SENTENCE_40_WORDS).unwrap()));
+    let int8 = common::extractor_at(2, true, newsie::Precision::Int8);
+    g.bench_function("sentence_40_words_int8", |b| b.iter(|| int8.extract(SENTENCE_40_WORDS).unwrap()));
     g.finish();
 }
 

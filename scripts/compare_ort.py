@@ -8,7 +8,9 @@ scripts/.venv.
 
 Peers:
   newsie     target/release/examples/extract --format jsonl --threads N, the whole
-             process (model load, tokenising, entities and relations, JSON out)
+             process (model load, tokenising, entities and relations, JSON out),
+             once per precision (--precision f32 and int8; the int8 kernel is
+             the one the CPU runs best, see NEWSIE_INT8_KERNEL in the README)
   ort-f32    the model exported from PyTorch to ONNX (opset 17), run by ONNX Runtime
              with intra_op_num_threads = N; the loop only (tokenising with the HF
              `tokenizers` library, casing ids given in token_type_ids as the model
@@ -21,7 +23,7 @@ For each peer: sentences per second, peak memory (max RSS) and entity F1 on
 testb with sentence input (exact span and type, conlleval chunks, computed here
 the same way for every peer from word labels).
 
-    scripts/compare-ort.sh [--threads N] [--rounds R] [--limit N]
+    scripts/compare-ort.sh [--threads N] [--rounds R] [--limit N] [--precisions f32,int8]
 """
 import argparse
 import json
@@ -174,11 +176,12 @@ def run_peer_ort(args):
     print(json.dumps({"seconds": seconds, "max_rss_mb": rss, "tags": out_tags}))
 
 
-def run_newsie(exe, jsonl, model, threads):
+def run_newsie(exe, jsonl, model, threads, precision):
     """Whole process: wall seconds, child max RSS (MB), outputs (compare_hf.measure)."""
     from compare_hf import measure
 
-    return measure([exe, "--format", "jsonl", "--quiet", "--model", model, "--threads", str(threads)], jsonl)
+    return measure([exe, "--format", "jsonl", "--quiet", "--model", model, "--threads", str(threads),
+                    "--precision", precision], jsonl)
 
 
 def main():
@@ -189,6 +192,7 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0, help="first N sentences only")
+    ap.add_argument("--precisions", default="f32,int8", help="newsie precisions to race, comma-separated")
     ap.add_argument("--peer", choices=["ort"], help=argparse.SUPPRESS)
     ap.add_argument("--onnx", help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
@@ -212,14 +216,17 @@ def main():
     exe = os.path.join(ROOT, "target/release/examples/extract")
     print(f"{n} testb sentences, one text each; {args.threads} threads; {args.rounds} rounds; model {args.model}",
           flush=True)
-    results = {"newsie (extract jsonl, whole process)": [], "ort f32 (loop)": [], "ort int8 (loop)": []}
+    precisions = args.precisions.split(",")
+    mine = {p: f"newsie {p} (extract jsonl, whole process)" for p in precisions}
+    results = {name: [] for name in mine.values()}
+    results.update({"ort f32 (loop)": [], "ort int8 (loop)": []})
     scores = {}
     for _ in range(args.rounds):
-        r = run_newsie(exe, jsonl, args.model, args.threads)
-        results["newsie (extract jsonl, whole process)"].append((r["seconds"], r["max_rss_mb"]))
-        docs = [json.loads(l) for l in r["stdout"].splitlines()]
-        scores["newsie (extract jsonl, whole process)"] = f1(
-            gold, [newsie_tags(w, d["entities"]) for (w, _), d in zip(data, docs)])
+        for precision, name in mine.items():
+            r = run_newsie(exe, jsonl, args.model, args.threads, precision)
+            results[name].append((r["seconds"], r["max_rss_mb"]))
+            docs = [json.loads(l) for l in r["stdout"].splitlines()]
+            scores[name] = f1(gold, [newsie_tags(w, d["entities"]) for (w, _), d in zip(data, docs)])
         for name, path in (("ort f32 (loop)", f32), ("ort int8 (loop)", int8)):
             p = subprocess.run(
                 [sys.executable, os.path.abspath(__file__), "--peer", "ort", "--onnx", path, "--texts", words_file,
@@ -238,9 +245,10 @@ def main():
         rate[name] = n / sec
         print(f"{name:<40} {sec:9.2f} {n / sec:8.1f} {max(m for _, m in rs):8.0f} {scores[name]:7.4f}  "
               + ", ".join(f"{s:.2f}" for s, _ in rs))
-    me = rate["newsie (extract jsonl, whole process)"]
-    print(f"newsie / ort f32: {me / rate['ort f32 (loop)']:.2f}x sentences/s; "
-          f"newsie / ort int8: {me / rate['ort int8 (loop)']:.2f}x")
+    for precision, name in mine.items():
+        me = rate[name]
+        print(f"newsie {precision} / ort f32: {me / rate['ort f32 (loop)']:.2f}x sentences/s; "
+              f"newsie {precision} / ort int8: {me / rate['ort int8 (loop)']:.2f}x")
 
 
 if __name__ == "__main__":

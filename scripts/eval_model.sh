@@ -4,14 +4,20 @@
 # all-caps sentences), the blind modern-news set, the older modern-news entity
 # set, and the five relation sets. Prints one summary table at the end.
 #
-#     scripts/eval_model.sh [MODEL_DIR_OR_NAME]     (default: the shipped model)
+#     scripts/eval_model.sh [--precision f32|int8] [MODEL_DIR_OR_NAME]
+#                            (default: the shipped model, f32)
 #
 # Needs ../shared (CoNLL-2003, the relation dev set and scorer) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+precision=f32
+if [ "${1:-}" = --precision ]; then
+  precision=${2:?--precision needs f32 or int8}
+  shift 2
+fi
 model=${1:-}
-margs=()
-[ -n "$model" ] && margs=(--model "$model")
+margs=(--precision "$precision")
+[ -n "$model" ] && margs+=(--model "$model")
 conll=../shared/data/conll2003/eng.testb
 [ -f "$conll" ] || { echo "eval_model: $conll is missing (../shared)" >&2; exit 1; }
 cargo build --release --quiet --features eval --example conll_eval --example extract

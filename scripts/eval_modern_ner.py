@@ -34,6 +34,7 @@ def gold_spans(text, items):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--precision", default="f32", choices=["f32", "int8"], help="extract --precision")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "extract"], cwd=ROOT, check=True)
@@ -43,7 +44,7 @@ def main():
         docs = [json.loads(l) for l in open(texts_path, encoding="utf-8") if l.strip()]
         gold = json.load(open(ents_path, encoding="utf-8"))
         inp = "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs)
-        cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else [])
+        cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else []) + ["--precision", args.precision]
         out = subprocess.run(cmd, input=inp.encode(), capture_output=True, check=True).stdout.decode()
         for d, line in zip(docs, out.splitlines()):
             pred = {(e["start"], e["end"], e["label"]) for e in json.loads(line)["entities"]}

@@ -46,13 +46,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", default=os.path.join(ROOT, "tests/data/modern_ner_dev.jsonl"))
     ap.add_argument("--model", default=None)
+    ap.add_argument("--precision", default="f32", choices=["f32", "int8"], help="extract --precision")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "extract"], cwd=ROOT, check=True)
     exe = os.path.join(ROOT, "target/release/examples/extract")
     docs = [json.loads(l) for l in open(args.gold, encoding="utf-8") if l.strip()]
     inp = "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs)
-    cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else [])
+    cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else []) + ["--precision", args.precision]
     out = subprocess.run(cmd, input=inp.encode(), capture_output=True, check=True).stdout.decode().splitlines()
     assert len(out) == len(docs), "one output line per input line"
     counts = {}  # group -> Counter(tp, fp, fn)

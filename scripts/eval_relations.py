@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--gold", default=os.path.join(SHARED, "data/relations/dev.jsonl"))
     ap.add_argument("--scorer", default=os.path.join(SHARED, "tools/score_relations.py"))
     ap.add_argument("--model", default=None)
+    ap.add_argument("--precision", default="f32", choices=["f32", "int8"], help="extract --precision")
     ap.add_argument("--pred-out", default=None, help="keep the predictions here")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
@@ -37,7 +38,7 @@ def main():
     with open(args.gold, encoding="utf-8") as f:
         gold = [json.loads(line) for line in f if line.strip()]
     inp = "".join(json.dumps({"id": g["id"], "text": g["text"]}) + "\n" for g in gold)
-    cmd = [exe, "--format", "jsonl", "--quiet"] + (["--model", args.model] if args.model else [])
+    cmd = [exe, "--format", "jsonl", "--quiet"] + (["--model", args.model] if args.model else []) + ["--precision", args.precision]
     out = subprocess.run(cmd, input=inp.encode(), capture_output=True, check=True).stdout.decode()
 
     preds = []

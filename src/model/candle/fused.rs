@@ -135,29 +135,39 @@ pub(crate) fn forward(
     out
 }
 
-/// One dense product, `c (+)= a · W`, in f32 (`panels`) or int8 (`q`),
-/// then `act` on the result if given (in int8, on each block as it is done).
+/// One dense layer: `c = a · W + bias`, or with `residual` `c += a · W + bias`,
+/// in f32 (`panels`) or int8 (`q`); then `act` on the result if given (in
+/// int8, on each block as it is done, with the bias).
 #[allow(clippy::too_many_arguments)]
 fn dense(
     m: usize,
     (k, n): (usize, usize),
     a: &[f32],
-    panels: &[f32],
+    (panels, bias): (&[f32], Option<&[f32]>),
     q: Option<(&QMatrix, Int8Kernel)>,
     c: &mut [f32],
-    accumulate: bool,
+    residual: bool,
     act: Option<Activation>,
     qs: &mut QScratch,
 ) -> FusedResult<()> {
+    if let Some(b) = bias {
+        check_len("bias", b, n)?;
+    }
+    let c = &mut c[..m * n];
     match q {
         Some((qw, _)) if qw.dims() != (k, n) => {
             Err(format!("int8 weights are {:?}, the product needs {k}×{n}", qw.dims()))
         }
-        Some((qw, kernel)) => qmatmul(m, a, k, qw, c, n, accumulate, act, kernel, qs),
+        Some((qw, kernel)) => qmatmul(m, a, k, qw, c, n, (residual, bias), act, kernel, qs),
         None => {
-            matmul(m, n, k, a, k, Rhs::Panels(panels), c, n, accumulate)?;
+            if residual {
+                add_bias(c, n, bias)?;
+            } else {
+                fill_bias(c, m, n, bias)?;
+            }
+            matmul(m, n, k, a, k, Rhs::Panels(panels), c, n, residual || bias.is_some())?;
             if let Some(act) = act {
-                activate(&mut c[..m * n], act);
+                activate(c, act);
             }
             Ok(())
         }
@@ -205,19 +215,15 @@ fn forward_with(
     for (i, l) in w.layers.iter().enumerate() {
         let q = int8.map(|q| (&q.layers[i], q.kernel));
         // qkv = x · Wqkv + b
-        fill_bias(qkv, t, 3 * h, l.qkv_b)?;
-        dense(t, (h, 3 * h), x, l.qkv_w, q.map(|(l, k)| (&l.qkv, k)), qkv, l.qkv_b.is_some(), None, qs)?;
+        dense(t, (h, 3 * h), x, (l.qkv_w, l.qkv_b), q.map(|(l, k)| (&l.qkv, k)), qkv, false, None, qs)?;
         attention(qkv, ctx, p.rows, h, d.heads);
         // x = LN(x + ctx · Wo + bo), accumulated in place on x.
-        add_bias(x, h, l.out_b)?;
-        dense(t, (h, h), ctx, l.out_w, q.map(|(l, k)| (&l.out, k)), x, true, None, qs)?;
+        dense(t, (h, h), ctx, (l.out_w, l.out_b), q.map(|(l, k)| (&l.out, k)), x, true, None, qs)?;
         layer_norm_rows(x, h, l.norm1, d.eps)?;
         // x = LN(x + act(x · W1 + b1) · W2 + b2)
-        fill_bias(ff, t, f, l.ff_in_b)?;
-        let acc = l.ff_in_b.is_some();
-        dense(t, (h, f), x, l.ff_in_w, q.map(|(l, k)| (&l.ff_in, k)), ff, acc, Some(d.act), qs)?;
-        add_bias(x, h, l.ff_out_b)?;
-        dense(t, (f, h), ff, l.ff_out_w, q.map(|(l, k)| (&l.ff_out, k)), x, true, None, qs)?;
+        let ff_in = (l.ff_in_w, l.ff_in_b);
+        dense(t, (h, f), x, ff_in, q.map(|(l, k)| (&l.ff_in, k)), ff, false, Some(d.act), qs)?;
+        dense(t, (f, h), ff, (l.ff_out_w, l.ff_out_b), q.map(|(l, k)| (&l.ff_out, k)), x, true, None, qs)?;
         layer_norm_rows(x, h, l.norm2, d.eps)?;
     }
     let mut logits = vec![0f32; t * d.labels];

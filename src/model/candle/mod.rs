@@ -168,9 +168,10 @@ impl CandleModel {
             let (w, k, n) = d.matrix()?;
             QMatrix::quantize(&w, k, n).map_err(Error::Config)
         };
+        use rayon::prelude::*;
         let layers = self
             .layers
-            .iter()
+            .par_iter()
             .map(|l| {
                 Ok(QLayer {
                     qkv: quantize(&l.qkv)?,

@@ -114,20 +114,28 @@ impl QMatrix {
         }
         let (k_tiles, n_blocks) = (k.div_ceil(KT), n.div_ceil(NB));
         let mut tiles = vec![0i8; n_blocks * 2 * k_tiles * TILE];
-        let (mut scale, mut col_sum) = (vec![0f32; n], vec![0i32; n]);
-        for j in 0..n {
-            let amax = (0..k).map(|p| w[p * n + j].abs()).fold(0f32, f32::max);
-            if !amax.is_finite() {
-                return Err(format!("int8 weights: column {j} is not finite"));
+        let mut amax = vec![0f32; n];
+        for row in w.chunks_exact(n) {
+            for (m, &v) in amax.iter_mut().zip(row) {
+                *m = m.max(v.abs());
             }
-            let s = amax / 127.0;
-            scale[j] = s;
-            let (nt, c) = (j / NT, j % NT);
-            for p in 0..k {
-                let q = if s > 0.0 { (w[p * n + j] / s).round().clamp(-127.0, 127.0) as i8 } else { 0 };
+        }
+        if let Some(j) = w[..n].iter().zip(&amax).position(|(_, m)| !m.is_finite()) {
+            return Err(format!("int8 weights: column {j} is not finite"));
+        }
+        if w.iter().any(|v| v.is_nan()) {
+            return Err("int8 weights: a weight is NaN".into());
+        }
+        let scale: Vec<f32> = amax.iter().map(|&m| m / 127.0).collect();
+        let inv: Vec<f32> = scale.iter().map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 }).collect();
+        let mut col_sum = vec![0i32; n];
+        for (p, row) in w.chunks_exact(n).enumerate() {
+            let (kt, r) = (p / KT, p % KT);
+            let within = (r / 4) * 64 + r % 4;
+            for (j, (&v, &f)) in row.iter().zip(&inv).enumerate() {
+                let q = (v * f).round().clamp(-127.0, 127.0) as i8;
                 col_sum[j] += i32::from(q);
-                let (kt, r) = (p / KT, p % KT);
-                tiles[(nt * k_tiles + kt) * TILE + (r / 4) * 64 + c * 4 + r % 4] = q;
+                tiles[((j / NT) * k_tiles + kt) * TILE + within + (j % NT) * 4] = q;
             }
         }
         Ok(QMatrix { k, n, k_tiles, n_blocks, tiles, scale, col_sum })
@@ -143,6 +151,12 @@ impl QMatrix {
         let len = 2 * self.k_tiles * TILE;
         &self.tiles[b * len..(b + 1) * len]
     }
+}
+
+/// Where input tile `kt` of activation row `i` starts (rows `kp` bytes apart).
+#[inline(always)]
+fn a_at(i: usize, kt: usize, kp: usize) -> usize {
+    i * kp + kt * KT
 }
 
 /// Activations quantised per row (asymmetric, 0..=255), rows padded to [`MB`]
@@ -235,8 +249,8 @@ fn min_max(row: &[f32]) -> (f32, f32) {
 /// Integer sums of one block: [`MB`] rows × [`NB`] columns, row-major.
 type Acc = [i32; MB * NB];
 
-/// `c[m×n] (+)= a[m×k] · w` in int8, rows of `a` and `c` `lda`/`ldc` apart;
-/// with `accumulate` the product is added to `c`, else it overwrites it.
+/// `c[m×n] (+)= a[m×k] · w + bias` in int8, rows of `a` and `c` `lda`/`ldc`
+/// apart; with `accumulate` the result is added to `c`, else it overwrites it.
 /// `act`, if given, is applied to each block of `c` once it is final (while
 /// it is in cache).
 #[allow(clippy::too_many_arguments)]
@@ -247,7 +261,7 @@ pub(crate) fn qmatmul(
     w: &QMatrix,
     c: &mut [f32],
     ldc: usize,
-    accumulate: bool,
+    (accumulate, bias): (bool, Option<&[f32]>),
     act: Option<Activation>,
     kernel: Int8Kernel,
     s: &mut QScratch,
@@ -256,7 +270,12 @@ pub(crate) fn qmatmul(
     if m == 0 {
         return Ok(());
     }
-    if lda < k || ldc < n || (m - 1) * lda + k > a.len() || (m - 1) * ldc + n > c.len() {
+    if bias.is_some_and(|b| b.len() != n)
+        || lda < k
+        || ldc < n
+        || (m - 1) * lda + k > a.len()
+        || (m - 1) * ldc + n > c.len()
+    {
         return Err(format!("int8 product {m}×{k}·{k}×{n}: operand sizes do not match"));
     }
     if !kernel.is_available() {
@@ -273,7 +292,9 @@ pub(crate) fn qmatmul(
             let cols = NB.min(n - j0);
             let ws = &w.scale[j0..j0 + cols];
             let cs = &w.col_sum[j0..j0 + cols];
-            let rows_out = RowsOut { c: c_rows, ldc, j0, rows, acc, scale: &sa[r0..], zero: &za[r0..], ws, cs, act };
+            let bias = bias.map(|b| &b[j0..j0 + cols]);
+            let rows_out =
+                RowsOut { c: c_rows, ldc, j0, rows, acc, scale: &sa[r0..], zero: &za[r0..], ws, cs, bias, act };
             if accumulate {
                 pulp::Arch::new().dispatch(Dequantize::<true>(rows_out));
             } else {
@@ -309,6 +330,7 @@ struct RowsOut<'a> {
     zero: &'a [i32],
     ws: &'a [f32],
     cs: &'a [i32],
+    bias: Option<&'a [f32]>,
     act: Option<Activation>,
 }
 
@@ -320,14 +342,16 @@ impl<const ADD: bool> pulp::WithSimd for Dequantize<'_, ADD> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _simd: S) {
-        let RowsOut { c, ldc, j0, rows, acc, scale, zero, ws, cs, act } = self.0;
+        let RowsOut { c, ldc, j0, rows, acc, scale, zero, ws, cs, bias, act } = self.0;
         let cols = ws.len();
+        let zeros = [0f32; NB];
+        let bias = bias.unwrap_or(&zeros[..cols]);
         for i in 0..rows {
             let (step, zero) = (scale[i], zero[i]);
             let dst = &mut c[i * ldc + j0..i * ldc + j0 + cols];
             let acc = &acc[i * NB..i * NB + cols];
-            for (((o, &v), &sw), &sum) in dst.iter_mut().zip(acc).zip(ws).zip(cs) {
-                let y = step * sw * (v - zero * sum) as f32;
+            for ((((o, &v), &sw), &sum), &b) in dst.iter_mut().zip(acc).zip(ws).zip(cs).zip(bias) {
+                let y = (step * sw).mul_add((v - zero * sum) as f32, b);
                 *o = if ADD { *o + y } else { y };
             }
             if let Some(act) = act {
@@ -358,7 +382,7 @@ fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, 
                 for kt in 0..w.k_tiles {
                     let tile = &tiles[(half * w.k_tiles + kt) * TILE..][..TILE];
                     for i in 0..MB {
-                        let a = &qa[i * kp + kt * KT..][..KT];
+                        let a = &qa[a_at(i, kt, kp)..][..KT];
                         let mut out = [0i32; NT];
                         for (aq, quad) in a.chunks_exact(4).zip(tile.chunks_exact(64)) {
                             for t in 0..4 {
@@ -424,7 +448,7 @@ mod vnni {
                     let b0 = load(&w0[q * 64..q * 64 + 64]);
                     let b1 = load(&w1[q * 64..q * 64 + 64]);
                     for (i, ri) in r.iter_mut().enumerate() {
-                        let at = (i0 + i) * kp + kt * KT + q * 4;
+                        let at = super::a_at(i0 + i, kt, kp) + q * 4;
                         let quad = &qa[at..at + 4];
                         let x = _mm512_set1_epi32(i32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]));
                         ri[0] = _mm512_dpbusd_epi32(ri[0], x, b0);
@@ -574,9 +598,9 @@ mod amx {
                             "tdpbusd tmm3, tmm5, tmm7",
                             a0 = in(reg) a0.add(kt * KT),
                             a1 = in(reg) a0.add(16 * kp + kt * KT),
+                            lda = in(reg) kp,
                             b0 = in(reg) b0.add(kt * TILE),
                             b1 = in(reg) b1.add(kt * TILE),
-                            lda = in(reg) kp,
                             s64 = in(reg) 64usize,
                             options(nostack, readonly),
                         );
@@ -634,7 +658,7 @@ mod tests {
         let mut out = vec![0f32; m * w.n];
         for i in 0..m {
             for j in 0..w.n {
-                let acc: i32 = (0..w.k).map(|p| i32::from(s.a[i * kp + p]) * wq(p, j)).sum();
+                let acc: i32 = (0..w.k).map(|p| i32::from(s.a[a_at(i, p / KT, kp) + p % KT]) * wq(p, j)).sum();
                 out[i * w.n + j] = s.scale[i] * w.scale[j] * (acc - s.zero[i] * w.col_sum[j]) as f32;
             }
         }
@@ -652,11 +676,11 @@ mod tests {
             let want = reference(m, &a, &w);
             for kernel in kernels() {
                 let mut c = vec![0f32; m * n];
-                qmatmul(m, &a, k, &w, &mut c, n, false, None, kernel, &mut QScratch::default()).unwrap();
+                qmatmul(m, &a, k, &w, &mut c, n, (false, None), None, kernel, &mut QScratch::default()).unwrap();
                 let worst = c.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
                 assert!(worst < 1e-4, "{kernel:?} {m}x{k}x{n}: {worst}");
                 // Accumulating adds the same product on top.
-                qmatmul(m, &a, k, &w, &mut c, n, true, None, kernel, &mut QScratch::default()).unwrap();
+                qmatmul(m, &a, k, &w, &mut c, n, (true, None), None, kernel, &mut QScratch::default()).unwrap();
                 let worst = c.iter().zip(&want).map(|(x, y)| (x - 2.0 * y).abs()).fold(0f32, f32::max);
                 assert!(worst < 1e-4, "{kernel:?} {m}x{k}x{n} accumulated: {worst}");
             }
@@ -670,7 +694,7 @@ mod tests {
         let wf = values(k * n, 4);
         let w = QMatrix::quantize(&wf, k, n).unwrap();
         let mut c = vec![0f32; m * n];
-        qmatmul(m, &a, k, &w, &mut c, n, false, None, Int8Kernel::Portable, &mut QScratch::default()).unwrap();
+        qmatmul(m, &a, k, &w, &mut c, n, (false, None), None, Int8Kernel::Portable, &mut QScratch::default()).unwrap();
         let (mut err2, mut exact2) = (0f64, 0f64);
         for i in 0..m {
             for j in 0..n {
@@ -694,15 +718,37 @@ mod tests {
         let mut a = values(m * 10, 6);
         a[10..18].fill(0.0);
         let mut c = vec![1f32; m * 20];
-        qmatmul(m, &a, 10, &w, &mut c, 20, false, None, Int8Kernel::Portable, &mut QScratch::default()).unwrap();
+        qmatmul(m, &a, 10, &w, &mut c, 20, (false, None), None, Int8Kernel::Portable, &mut QScratch::default())
+            .unwrap();
         assert!(c[20..36].iter().all(|&v| v == 0.0));
         assert!(c[16..20].iter().all(|&v| v == 1.0), "columns past n are left alone");
         let mut short = vec![0f32; m * n - 1];
-        assert!(
-            qmatmul(m, &a, 10, &w, &mut short, n, false, None, Int8Kernel::Portable, &mut QScratch::default()).is_err()
-        );
-        assert!(qmatmul(m, &a[..20], 10, &w, &mut c, 20, false, None, Int8Kernel::Portable, &mut QScratch::default())
-            .is_err());
+        assert!(qmatmul(
+            m,
+            &a,
+            10,
+            &w,
+            &mut short,
+            n,
+            (false, None),
+            None,
+            Int8Kernel::Portable,
+            &mut QScratch::default()
+        )
+        .is_err());
+        assert!(qmatmul(
+            m,
+            &a[..20],
+            10,
+            &w,
+            &mut c,
+            20,
+            (false, None),
+            None,
+            Int8Kernel::Portable,
+            &mut QScratch::default()
+        )
+        .is_err());
         assert!(QMatrix::quantize(&[1.0; 5], 2, 3).is_err());
         assert!(QMatrix::quantize(&[f32::INFINITY; 6], 2, 3).is_err());
     }

@@ -53,14 +53,28 @@ pub(crate) fn attention(qkv: &[f32], ctx: &mut [f32], rows: &[Row], h: usize, he
                     for (tok, o) in seq.chunks_exact(3 * h).zip(out.chunks_exact_mut(h)) {
                         let q = &tok[qo..qo + dh];
                         for (ci, chunk) in scores.chunks_exact_mut(LANES).enumerate() {
-                            let mut acc = [0f32; LANES];
-                            for (&qc, krow) in q.iter().zip(kt.chunks_exact(lp)) {
+                            // Four independent sums over the head's dimensions
+                            // (one chain of dependent multiply-adds would wait
+                            // on each one's latency).
+                            let mut acc = [[0f32; LANES]; 4];
+                            let (q4, q_rest) = q.split_at(dh - dh % 4);
+                            for (qs, krows) in q4.chunks_exact(4).zip(kt.chunks_exact(4 * lp)) {
+                                for (j, a) in acc.iter_mut().enumerate() {
+                                    let k = &krows[j * lp + ci * LANES..j * lp + (ci + 1) * LANES];
+                                    for (a, &kv) in a.iter_mut().zip(k) {
+                                        *a = qs[j].mul_add(kv, *a);
+                                    }
+                                }
+                            }
+                            for (&qc, krow) in q_rest.iter().zip(kt[q4.len() * lp..].chunks_exact(lp)) {
                                 let k = &krow[ci * LANES..(ci + 1) * LANES];
-                                for (a, &kv) in acc.iter_mut().zip(k) {
+                                for (a, &kv) in acc[0].iter_mut().zip(k) {
                                     *a = qc.mul_add(kv, *a);
                                 }
                             }
-                            chunk.copy_from_slice(&acc);
+                            for (l, c) in chunk.iter_mut().enumerate() {
+                                *c = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
+                            }
                         }
                         for s in &mut scores[len..] {
                             *s = f32::NEG_INFINITY;
@@ -86,15 +100,25 @@ pub(crate) fn attention(qkv: &[f32], ctx: &mut [f32], rows: &[Row], h: usize, he
                         let o = &mut o[qo..qo + dh];
                         let mut o_chunks = o.chunks_exact_mut(LANES);
                         for (oi, oc) in (&mut o_chunks).enumerate() {
-                            let mut acc = [0f32; LANES];
-                            for (&p, vtok) in scores.iter().zip(seq.chunks_exact(3 * h)) {
-                                let v = &vtok[vo + oi * LANES..vo + (oi + 1) * LANES];
-                                for (a, &vv) in acc.iter_mut().zip(v) {
-                                    *a = p.mul_add(vv, *a);
+                            // Two independent sums: even and odd tokens.
+                            let mut acc = [[0f32; LANES]; 2];
+                            let pairs = scores[..len].chunks_exact(2).zip(seq.chunks_exact(6 * h));
+                            for (ps, vtoks) in pairs {
+                                for (j, a) in acc.iter_mut().enumerate() {
+                                    let at = j * 3 * h + vo + oi * LANES;
+                                    for (a, &vv) in a.iter_mut().zip(&vtoks[at..at + LANES]) {
+                                        *a = ps[j].mul_add(vv, *a);
+                                    }
                                 }
                             }
-                            for (d, a) in oc.iter_mut().zip(acc) {
-                                *d = a * inv;
+                            if len % 2 == 1 {
+                                let at = (len - 1) * 3 * h + vo + oi * LANES;
+                                for (a, &vv) in acc[0].iter_mut().zip(&seq[at..at + LANES]) {
+                                    *a = scores[len - 1].mul_add(vv, *a);
+                                }
+                            }
+                            for ((d, a), b) in oc.iter_mut().zip(acc[0]).zip(acc[1]) {
+                                *d = (a + b) * inv;
                             }
                         }
                         let done = dh - o_chunks.into_remainder().len();
