@@ -9,7 +9,7 @@ use super::fused::FusedResult;
 pub(crate) enum Rhs<'a> {
     /// Stored `n × k` row-major (so used transposed).
     Transposed(&'a [f32]),
-    /// Pre-packed by [`pack_panels`]: blocks of [`PANEL`] output columns, each
+    /// Pre-packed by [`pack_panels_transposed`]: blocks of [`PANEL`] output columns, each
     /// `k × PANEL` row-major (the layout gemm's kernel reads, so it is not
     /// re-packed on every call).
     Panels(&'a [f32]),
@@ -33,7 +33,9 @@ pub(crate) fn tune_gemm() {
 pub(crate) const PANEL: usize = 64;
 
 /// Packs a `k × n` row-major matrix into [`Rhs::Panels`] layout (the last
-/// panel zero-padded to [`PANEL`] columns).
+/// panel zero-padded to [`PANEL`] columns); the reference for
+/// [`pack_panels_transposed`].
+#[cfg(test)]
 pub(crate) fn pack_panels(b: &[f32], k: usize, n: usize) -> Vec<f32> {
     let panels = n.div_ceil(PANEL);
     let mut out = vec![0f32; panels * k * PANEL];
@@ -47,7 +49,21 @@ pub(crate) fn pack_panels(b: &[f32], k: usize, n: usize) -> Vec<f32> {
     out
 }
 
-/// The row-major `k × n` matrix that [`pack_panels`] packed.
+/// The panels (see [`Rhs::Panels`]) of the transpose of `wt`, an `n × k` row-major matrix (a
+/// dense layer's weight as stored), without forming the transpose.
+pub(crate) fn pack_panels_transposed(wt: &[f32], k: usize, n: usize) -> Vec<f32> {
+    let panels = n.div_ceil(PANEL);
+    let mut out = vec![0f32; panels * k * PANEL];
+    for (j, col) in wt.chunks_exact(k).enumerate().take(n) {
+        let panel = &mut out[(j / PANEL) * k * PANEL..][..k * PANEL];
+        for (r, &v) in col.iter().enumerate() {
+            panel[r * PANEL + j % PANEL] = v;
+        }
+    }
+    out
+}
+
+/// The row-major `k × n` matrix whose panels these are.
 pub(crate) fn unpack_panels(panels: &[f32], k: usize, n: usize) -> Vec<f32> {
     let mut out = vec![0f32; k * n];
     for (p, panel) in panels.chunks_exact(k * PANEL).enumerate().take(n.div_ceil(PANEL)) {
@@ -219,6 +235,8 @@ mod tests {
             let want = naive(m, n, k, &a, &b);
             let packed = pack_panels(&b, k, n);
             assert_eq!(unpack_panels(&packed, k, n), b);
+            let bt: Vec<f32> = (0..n * k).map(|i| b[(i % k) * n + i / k]).collect();
+            assert_eq!(pack_panels_transposed(&bt, k, n), packed);
             let mut c = vec![0f32; m * n];
             matmul(m, n, k, &a, k, Rhs::Panels(&packed), &mut c, n, false).unwrap();
             let worst = c.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);

@@ -5,7 +5,7 @@
 use candle_core::Tensor;
 use candle_nn::{Linear, VarBuilder};
 
-use super::gemm::{pack_panels, unpack_panels, PANEL};
+use super::gemm::{pack_panels_transposed, PANEL};
 use super::kernels::GeluErf;
 use crate::model::{Architecture, ModelConfig};
 
@@ -33,7 +33,7 @@ pub(super) fn linear(vb: VarBuilder, inp: usize, out: usize) -> candle_core::Res
 
 /// A dense layer, its weight stored once, pre-packed into panels of
 /// [`PANEL`] output columns (`(panels, in, PANEL)`, see
-/// `pack_panels`): the layout gemm's kernel reads, so the fused path
+/// `pack_panels_transposed`): the layout gemm's kernel reads, so the fused path
 /// never re-packs it. The op graph multiplies by the same panels.
 #[derive(Debug, Clone)]
 pub(super) struct Dense {
@@ -44,18 +44,10 @@ pub(super) struct Dense {
 
 impl Dense {
     pub(super) fn new(linear: &Linear) -> candle_core::Result<Self> {
-        let weight_t = linear.weight().t()?.contiguous()?;
-        let (k, n) = weight_t.dims2()?;
-        let packed = pack_panels(&weight_t.flatten_all()?.to_vec1::<f32>()?, k, n);
-        let panels = Tensor::from_vec(packed, (n.div_ceil(PANEL), k, PANEL), weight_t.device())?;
+        let (n, k) = linear.weight().dims2()?;
+        let packed = pack_panels_transposed(&linear.weight().flatten_all()?.to_vec1::<f32>()?, k, n);
+        let panels = Tensor::from_vec(packed, (n.div_ceil(PANEL), k, PANEL), linear.weight().device())?;
         Ok(Dense { panels, out: n, bias: linear.bias().cloned() })
-    }
-
-    /// The weight as a row-major `(in, out)` matrix, with its two sizes.
-    pub(super) fn matrix(&self) -> candle_core::Result<(Vec<f32>, usize, usize)> {
-        let (_, k, _) = self.panels.dims3()?;
-        let panels = self.panels.flatten_all()?.to_vec1::<f32>()?;
-        Ok((unpack_panels(&panels, k, self.out), k, self.out))
     }
 
     /// `x`: (..., in) -> (..., out), as candle ops: one product per panel.

@@ -164,23 +164,31 @@ impl CandleModel {
         if !kernel.is_available() {
             return Err(Error::Config(format!("the {kernel:?} int8 kernel does not run on this CPU")));
         }
-        let quantize = |d: &layers::Dense| -> Result<QMatrix> {
-            let (w, k, n) = d.matrix()?;
-            QMatrix::quantize(&w, k, n).map_err(Error::Config)
+        let tensors = self.weight_tensors();
+        let borrowed = Borrowed::new(&tensors);
+        let slices = borrowed.as_ref().and_then(Borrowed::slices).ok_or_else(|| {
+            Error::Config("int8 needs the weights as contiguous f32 CPU tensors".into())
+        })?;
+        let (h, f) = (self.dims.hidden, self.dims.intermediate);
+        let quantize = |panels: &[f32], k: usize, n: usize| -> Result<QMatrix> {
+            QMatrix::quantize(&gemm::unpack_panels(panels, k, n), k, n).map_err(Error::Config)
         };
         use rayon::prelude::*;
-        let layers = self
+        let layers = slices
             .layers
             .par_iter()
             .map(|l| {
                 Ok(QLayer {
-                    qkv: quantize(&l.qkv)?,
-                    out: quantize(&l.attn_out)?,
-                    ff_in: quantize(&l.ff_in)?,
-                    ff_out: quantize(&l.ff_out)?,
+                    qkv: quantize(l.qkv_w, h, 3 * h)?,
+                    out: quantize(l.out_w, h, h)?,
+                    ff_in: quantize(l.ff_in_w, h, f)?,
+                    ff_out: quantize(l.ff_out_w, f, h)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        drop(slices);
+        drop(borrowed);
+        drop(tensors);
         Ok(CandleModel { int8: Some(Int8Weights { layers, kernel }), ..self })
     }
 

@@ -133,7 +133,8 @@ impl QMatrix {
             let (kt, r) = (p / KT, p % KT);
             let within = (r / 4) * 64 + r % 4;
             for (j, (&v, &f)) in row.iter().zip(&inv).enumerate() {
-                let q = (v * f).round().clamp(-127.0, 127.0) as i8;
+                // Round to nearest (see `ROUND`); the low byte is the value.
+                let q = ((v * f).clamp(-127.0, 127.0) + ROUND).to_bits() as u8 as i8;
                 col_sum[j] += i32::from(q);
                 tiles[((j / NT) * k_tiles + kt) * TILE + within + (j % NT) * 4] = q;
             }

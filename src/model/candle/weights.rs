@@ -8,7 +8,7 @@
 use candle_core::{CpuStorage, Layout, Storage, StorageRef, Tensor};
 
 /// One encoder layer's weights (post-layer-norm BERT block). Dense weights are
-/// pre-packed panels of `(in, out)` (see `gemm::pack_panels`); the query
+/// pre-packed panels of `(in, out)` (see `gemm::pack_panels_transposed`); the query
 /// columns of `qkv` are pre-scaled.
 #[derive(Debug, Clone)]
 pub(crate) struct LayerWeights<T> {
