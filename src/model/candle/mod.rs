@@ -166,9 +166,10 @@ impl CandleModel {
         }
         let tensors = self.weight_tensors();
         let borrowed = Borrowed::new(&tensors);
-        let slices = borrowed.as_ref().and_then(Borrowed::slices).ok_or_else(|| {
-            Error::Config("int8 needs the weights as contiguous f32 CPU tensors".into())
-        })?;
+        let slices = borrowed
+            .as_ref()
+            .and_then(Borrowed::slices)
+            .ok_or_else(|| Error::Config("int8 needs the weights as contiguous f32 CPU tensors".into()))?;
         let (h, f) = (self.dims.hidden, self.dims.intermediate);
         let quantize = |panels: &[f32], k: usize, n: usize| -> Result<QMatrix> {
             QMatrix::quantize(&gemm::unpack_panels(panels, k, n), k, n).map_err(Error::Config)

@@ -285,31 +285,54 @@ pub(crate) fn qmatmul(
     let kp = w.k_tiles * KT;
     quantize_rows(a, m, k, lda, kp, s);
     let (qa, sa, za) = (&s.a, &s.scale, &s.zero);
-    let block_rows = |r0: usize, c_rows: &mut [f32]| -> FusedResult<()> {
-        let rows = MB.min(m - r0);
-        let qa = &qa[r0 * kp..(r0 + MB) * kp];
-        let mut sink = |b: usize, acc: &Acc| {
-            let j0 = b * NB;
-            let cols = NB.min(n - j0);
-            let ws = &w.scale[j0..j0 + cols];
-            let cs = &w.col_sum[j0..j0 + cols];
-            let bias = bias.map(|b| &b[j0..j0 + cols]);
-            let rows_out =
-                RowsOut { c: c_rows, ldc, j0, rows, acc, scale: &sa[r0..], zero: &za[r0..], ws, cs, bias, act };
-            if accumulate {
-                pulp::Arch::new().dispatch(Dequantize::<true>(rows_out));
-            } else {
-                pulp::Arch::new().dispatch(Dequantize::<false>(rows_out));
-            }
-        };
-        match kernel {
-            Int8Kernel::Amx => amx::rows(qa, kp, w, &mut sink),
-            Int8Kernel::Vnni => vnni::rows(qa, kp, w, &mut sink),
-            Int8Kernel::Portable => {
-                portable_rows(qa, kp, w, &mut sink);
-                Ok(())
+    // One block of MB rows: the kernel and the scaling back of each finished
+    // block, all inside one run-time SIMD dispatch (so the epilogue is
+    // inlined and vectorised, with no dispatch per block).
+    struct RowBlock<'a> {
+        qa: &'a [u8],
+        kp: usize,
+        w: &'a QMatrix,
+        c_rows: &'a mut [f32],
+        ldc: usize,
+        rows: usize,
+        scale: &'a [f32],
+        zero: &'a [i32],
+        bias: Option<&'a [f32]>,
+        accumulate: bool,
+        act: Option<Activation>,
+        kernel: Int8Kernel,
+    }
+    impl pulp::WithSimd for RowBlock<'_> {
+        type Output = FusedResult<()>;
+        #[inline(always)]
+        fn with_simd<S: pulp::Simd>(self, _simd: S) -> FusedResult<()> {
+            let RowBlock { qa, kp, w, c_rows, ldc, rows, scale, zero, bias, accumulate, act, kernel } = self;
+            let mut sink = Epilogue { w, c_rows, ldc, rows, scale, zero, bias, accumulate, act };
+            match kernel {
+                Int8Kernel::Amx => amx::rows(qa, kp, w, &mut sink),
+                Int8Kernel::Vnni => vnni::rows(qa, kp, w, &mut sink),
+                Int8Kernel::Portable => {
+                    portable_rows(qa, kp, w, &mut sink);
+                    Ok(())
+                }
             }
         }
+    }
+    let block_rows = |r0: usize, c_rows: &mut [f32]| -> FusedResult<()> {
+        pulp::Arch::new().dispatch(RowBlock {
+            qa: &qa[r0 * kp..(r0 + MB) * kp],
+            kp,
+            w,
+            c_rows,
+            ldc,
+            rows: MB.min(m - r0),
+            scale: &sa[r0..],
+            zero: &za[r0..],
+            bias,
+            accumulate,
+            act,
+            kernel,
+        })
     };
     // `c` from row 0, cut into blocks of MB rows (the last may be shorter).
     let c = &mut c[..(m - 1) * ldc + n];
@@ -335,36 +358,79 @@ struct RowsOut<'a> {
     act: Option<Activation>,
 }
 
-/// `c (+)= step · w_scale · (acc − zero · col_sum)`, compiled for the CPU's
-/// SIMD width (pulp's run-time dispatch); `ADD` accumulates.
-struct Dequantize<'a, const ADD: bool>(RowsOut<'a>);
+/// Receives each finished block of integer sums (column block `b`); a
+/// trait with an inlined method rather than a closure, so that it is compiled
+/// inside the caller's SIMD dispatch (a closure is compiled for the baseline
+/// CPU and calls libm for `mul_add`).
+trait Sink {
+    fn block(&mut self, b: usize, acc: &Acc);
+}
 
-impl<const ADD: bool> pulp::WithSimd for Dequantize<'_, ADD> {
-    type Output = ();
+/// Scales a row block's sums back into `c_rows` (see [`dequantize`]).
+struct Epilogue<'a> {
+    w: &'a QMatrix,
+    c_rows: &'a mut [f32],
+    ldc: usize,
+    rows: usize,
+    scale: &'a [f32],
+    zero: &'a [i32],
+    bias: Option<&'a [f32]>,
+    accumulate: bool,
+    act: Option<Activation>,
+}
+
+impl Sink for Epilogue<'_> {
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _simd: S) {
-        let RowsOut { c, ldc, j0, rows, acc, scale, zero, ws, cs, bias, act } = self.0;
-        let cols = ws.len();
-        let zeros = [0f32; NB];
-        let bias = bias.unwrap_or(&zeros[..cols]);
-        for i in 0..rows {
-            let (step, zero) = (scale[i], zero[i]);
-            let dst = &mut c[i * ldc + j0..i * ldc + j0 + cols];
-            let acc = &acc[i * NB..i * NB + cols];
-            for ((((o, &v), &sw), &sum), &b) in dst.iter_mut().zip(acc).zip(ws).zip(cs).zip(bias) {
-                let y = (step * sw).mul_add((v - zero * sum) as f32, b);
-                *o = if ADD { *o + y } else { y };
-            }
-            if let Some(act) = act {
-                act.apply(dst);
-            }
+    fn block(&mut self, b: usize, acc: &Acc) {
+        let j0 = b * NB;
+        let cols = NB.min(self.w.n - j0);
+        let out = RowsOut {
+            c: &mut *self.c_rows,
+            ldc: self.ldc,
+            j0,
+            rows: self.rows,
+            acc,
+            scale: self.scale,
+            zero: self.zero,
+            ws: &self.w.scale[j0..j0 + cols],
+            cs: &self.w.col_sum[j0..j0 + cols],
+            bias: self.bias.map(|b| &b[j0..j0 + cols]),
+            act: self.act,
+        };
+        if self.accumulate {
+            dequantize::<true>(out);
+        } else {
+            dequantize::<false>(out);
+        }
+    }
+}
+
+/// `c (+)= step · w_scale · (acc − zero · col_sum) + bias`, then `act`;
+/// `ADD` accumulates. Inlined into the caller's SIMD dispatch.
+#[inline(always)]
+fn dequantize<const ADD: bool>(out: RowsOut<'_>) {
+    let RowsOut { c, ldc, j0, rows, acc, scale, zero, ws, cs, bias, act } = out;
+    let cols = ws.len();
+    let zeros = [0f32; NB];
+    let bias = bias.unwrap_or(&zeros[..cols]);
+    for i in 0..rows {
+        let (step, zero) = (scale[i], zero[i]);
+        let dst = &mut c[i * ldc + j0..i * ldc + j0 + cols];
+        let acc = &acc[i * NB..i * NB + cols];
+        for ((((o, &v), &sw), &sum), &b) in dst.iter_mut().zip(acc).zip(ws).zip(cs).zip(bias) {
+            let y = (step * sw).mul_add((v - zero * sum) as f32, b);
+            *o = if ADD { *o + y } else { y };
+        }
+        if let Some(act) = act {
+            act.apply(dst);
         }
     }
 }
 
 /// The portable kernel: the same sums in plain loops, compiled for the CPU's
 /// SIMD width (pulp's run-time dispatch).
-fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, &Acc)) {
+#[inline(always)]
+fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) {
     struct Op<'a> {
         qa: &'a [u8],
         kp: usize,
@@ -404,16 +470,17 @@ fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, 
     let mut acc: Acc = [0; MB * NB];
     for b in 0..w.n_blocks {
         pulp::Arch::new().dispatch(Op { qa, kp, w, b, acc: &mut acc });
-        sink(b, &acc);
+        sink.block(b, &acc);
     }
 }
 
 /// AVX-512 VNNI: eight rows by two column tiles of 16 in registers.
 mod vnni {
-    use super::{Acc, QMatrix, KT, MB, NB, NT, TILE};
+    use super::{Acc, QMatrix, Sink, KT, MB, NB, NT, TILE};
     use crate::model::candle::fused::FusedResult;
 
-    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, &Acc)) -> FusedResult<()> {
+    #[inline(always)]
+    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) -> FusedResult<()> {
         if !super::vnni_available() {
             return Err("AVX-512 VNNI is not available".into());
         }
@@ -430,7 +497,7 @@ mod vnni {
             unsafe {
                 block(qa, kp, tiles, w.k_tiles, &mut acc);
             }
-            sink(b, &acc);
+            sink.block(b, &acc);
         }
         Ok(())
     }
@@ -493,7 +560,7 @@ mod vnni {
 
 /// Intel AMX through inline assembly (Linux x86-64).
 mod amx {
-    use super::{Acc, QMatrix, KT, MB, TILE};
+    use super::{QMatrix, Sink, KT, MB, TILE};
     use crate::model::candle::fused::FusedResult;
 
     /// Whether the CPU has AMX-INT8 and the OS granted this process the tile
@@ -545,7 +612,8 @@ mod amx {
         Config(c)
     };
 
-    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, &Acc)) -> FusedResult<()> {
+    #[inline(always)]
+    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) -> FusedResult<()> {
         if !available() {
             return Err("AMX is not available".into());
         }
@@ -561,13 +629,14 @@ mod amx {
 
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     mod imp {
-        use super::super::{Acc, QMatrix, KT, MB, NB, NT, TILE};
+        use super::super::{Acc, QMatrix, Sink, KT, MB, NB, NT, TILE};
         use super::CONFIG;
         use std::arch::asm;
 
         /// Bounds are checked by the caller (`amx::rows`).
         #[allow(unsafe_code)]
-        pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut dyn FnMut(usize, &Acc)) {
+        #[inline(always)]
+        pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) {
             let mut acc: Acc = [0; MB * NB];
             let a0 = qa.as_ptr();
             // SAFETY: `available()` confirmed the CPU and the kernel's grant;
@@ -620,7 +689,7 @@ mod amx {
                         options(nostack),
                     );
                 }
-                sink(b, &acc);
+                sink.block(b, &acc);
             }
             // SAFETY: releases this thread's tile state.
             unsafe { asm!("tilerelease", options(nostack, nomem)) };
@@ -629,8 +698,8 @@ mod amx {
 
     #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
     mod imp {
-        use super::super::{Acc, QMatrix};
-        pub(super) fn rows(_: &[u8], _: usize, _: &QMatrix, _: &mut dyn FnMut(usize, &Acc)) {}
+        use super::super::{Acc, QMatrix, Sink};
+        pub(super) fn rows(_: &[u8], _: usize, _: &QMatrix, _: &mut impl Sink) {}
     }
 }
 
