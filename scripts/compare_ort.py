@@ -17,6 +17,9 @@ Peers:
              was trained, length-sorted batches of 32, first-subword labels)
   ort-int8   the same graph after onnxruntime.quantization.quantize_dynamic
              (weights QInt8, activations quantised per batch at run time)
+  hf         the Hugging Face TokenClassificationPipeline of scripts/compare_hf.py
+             (PyTorch, batch 32, its loop only; it reports entity counts, not
+             word labels, so no F1); --no-hf leaves it out
 
 Export and quantisation happen once, before the race, into target/ort/.
 For each peer: sentences per second, peak memory (max RSS) and entity F1 on
@@ -193,6 +196,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0, help="first N sentences only")
     ap.add_argument("--precisions", default="f32,int8", help="newsie precisions to race, comma-separated")
+    ap.add_argument("--no-hf", action="store_true", help="leave out the Hugging Face pipeline peer")
     ap.add_argument("--peer", choices=["ort"], help=argparse.SUPPRESS)
     ap.add_argument("--onnx", help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
@@ -220,6 +224,8 @@ def main():
     mine = {p: f"newsie {p} (extract jsonl, whole process)" for p in precisions}
     results = {name: [] for name in mine.values()}
     results.update({"ort f32 (loop)": [], "ort int8 (loop)": []})
+    if not args.no_hf:
+        results["hf pipeline (loop)"] = []
     scores = {}
     for _ in range(args.rounds):
         for precision, name in mine.items():
@@ -238,17 +244,29 @@ def main():
             o = json.loads(p.stdout.strip().splitlines()[-1])
             results[name].append((o["seconds"], o["max_rss_mb"]))
             scores[name] = f1(gold, o["tags"])
+        if not args.no_hf:
+            p = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "scripts", "compare_hf.py"), "--peer", "hf", "--texts", jsonl,
+                 "--model", args.model, "--threads", str(args.threads), "--batch", str(args.batch)],
+                capture_output=True, text=True,
+            )
+            if p.returncode:
+                raise SystemExit(f"hf pipeline failed:\n{p.stderr[-3000:]}")
+            o = json.loads(p.stdout.strip().splitlines()[-1])
+            results["hf pipeline (loop)"].append((o["seconds"], o["max_rss_mb"]))
     print(f"{'peer':<40} {'median s':>9} {'sent/s':>8} {'peak MB':>8} {'F1':>7}  runs")
     rate = {}
     for name, rs in results.items():
         sec = statistics.median(s for s, _ in rs)
         rate[name] = n / sec
-        print(f"{name:<40} {sec:9.2f} {n / sec:8.1f} {max(m for _, m in rs):8.0f} {scores[name]:7.4f}  "
+        score = f"{scores[name]:7.4f}" if name in scores else f"{'-':>7}"
+        print(f"{name:<40} {sec:9.2f} {n / sec:8.1f} {max(m for _, m in rs):8.0f} {score}  "
               + ", ".join(f"{s:.2f}" for s, _ in rs))
     for precision, name in mine.items():
         me = rate[name]
         print(f"newsie {precision} / ort f32: {me / rate['ort f32 (loop)']:.2f}x sentences/s; "
-              f"newsie {precision} / ort int8: {me / rate['ort int8 (loop)']:.2f}x")
+              f"newsie {precision} / ort int8: {me / rate['ort int8 (loop)']:.2f}x"
+              + (f"; newsie {precision} / hf pipeline: {me / rate['hf pipeline (loop)']:.2f}x" if not args.no_hf else ""))
 
 
 if __name__ == "__main__":

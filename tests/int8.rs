@@ -149,3 +149,16 @@ fn precision_settings_are_checked() {
     let err = Extractor::builder().engine(engine).precision(Precision::Int8).build().unwrap_err();
     assert!(err.to_string().contains("own engine"), "{err}");
 }
+
+/// Activations are quantised per row, so a text's int8 result does not depend
+/// on what else is in its batch.
+#[test]
+fn int8_results_do_not_depend_on_batching() {
+    let int8 = Extractor::builder().precision(Precision::Int8).batch_size(3).build().unwrap();
+    let alone: Vec<_> = TEXTS.iter().map(|t| int8.extract(t).unwrap()).collect();
+    let together = int8.extract_batch(&TEXTS).unwrap();
+    for (a, b) in alone.iter().zip(&together) {
+        assert_eq!(serde_json::to_string(a).unwrap(), serde_json::to_string(b).unwrap());
+    }
+    assert!(together.iter().map(|d| d.entities.len()).sum::<usize>() >= 10);
+}
