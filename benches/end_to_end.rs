@@ -32,6 +32,8 @@ fn bench(c: &mut Criterion) {
     g.bench_function("sentence_40_words", |b| b.iter(|| ex.extract(SENTENCE_40_WORDS).unwrap()));
     let int8 = common::extractor_at(2, true, newsie::Precision::Int8);
     g.bench_function("sentence_40_words_int8", |b| b.iter(|| int8.extract(SENTENCE_40_WORDS).unwrap()));
+    let bf16 = common::extractor_at(2, true, newsie::Precision::Bf16);
+    g.bench_function("sentence_40_words_bf16", |b| b.iter(|| bf16.extract(SENTENCE_40_WORDS).unwrap()));
     g.finish();
 }
 

@@ -1,10 +1,11 @@
 //! Stage 2: the model forward pass (candle, 2 threads) at batch 1, 8 and 32,
 //! on windows of 40 real tokens (a 40-word news sentence is about 50 tokens;
 //! the median CoNLL window is shorter). Throughput in windows. f32 is
-//! `windows_of_40_tokens/B`; int8 is `int8_KERNEL/B` for each int8 kernel
-//! this CPU runs (the portable one at batch 1 and 8 only: it is slow).
+//! `windows_of_40_tokens/B`; int8 is `int8_KERNEL/B` and bf16 `bf16_KERNEL/B`
+//! for each kernel this CPU runs (int8's portable one at batch 1 and 8 only,
+//! bf16's not at all: they are slow).
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use newsie::model::{Backend, CandleModel, Int8Kernel, ModelConfig, ModelInput};
+use newsie::model::{Backend, Bf16Kernel, CandleModel, Int8Kernel, ModelConfig, ModelInput};
 mod common;
 
 fn bench(c: &mut Criterion) {
@@ -18,6 +19,11 @@ fn bench(c: &mut Criterion) {
     {
         if kernel.is_available() {
             models.push((name, load().with_int8_kernel(kernel).unwrap()));
+        }
+    }
+    for (name, kernel) in [("bf16_amx", Bf16Kernel::Amx), ("bf16_avx512", Bf16Kernel::Avx512)] {
+        if kernel.is_available() {
+            models.push((name, load().with_bf16_kernel(kernel).unwrap()));
         }
     }
     let enc = ex.encode(&common::generated_corpus(20).join(" ")).unwrap();

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --features eval --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
 //!     [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]
-//!     [--precision f32|int8]
+//!     [--precision f32|int8|bf16]
 //!     [--sentences]
 //! ```
 //!
@@ -57,7 +57,7 @@ fn run() -> Result<(), String> {
             "--precision" => b = b.precision(val("--precision")?.parse::<Precision>().map_err(|e| e.to_string())?),
             "--sentences" => per_sentence = true,
             "-h" | "--help" => {
-                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8] [--sentences]");
+                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8|bf16] [--sentences]");
                 return Ok(());
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),

@@ -16,7 +16,7 @@
 //!   --aggregation first|average|max
 //!   --batch-size N             windows per model call (default 16)
 //!   --threads N                inference threads (default: all cores)
-//!   --precision f32|int8       dense layers in f32 (default) or int8 (candle backend)
+//!   --precision f32|int8|bf16  dense layers in f32 (default), int8 or bf16 (candle backend)
 //!   --rules FILE               relation rules (TOML) instead of the built-in ones
 //!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
 //!                              and is not held in memory (default 64 MiB)
@@ -62,7 +62,7 @@ struct Args {
 }
 
 const USAGE: &str = "usage: extract [--format text|json|jsonl|html] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
-[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8|bf16] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
     a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))

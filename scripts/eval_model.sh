@@ -4,7 +4,7 @@
 # all-caps sentences), the blind modern-news set, the older modern-news entity
 # set, and the five relation sets. Prints one summary table at the end.
 #
-#     scripts/eval_model.sh [--precision f32|int8] [MODEL_DIR_OR_NAME]
+#     scripts/eval_model.sh [--precision f32|int8|bf16] [MODEL_DIR_OR_NAME]
 #                            (default: the shipped model, f32)
 #
 # Needs ../shared (CoNLL-2003, the relation dev set and scorer) and python3.

@@ -46,7 +46,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", default=os.path.join(ROOT, "tests/data/modern_ner_dev.jsonl"))
     ap.add_argument("--model", default=None)
-    ap.add_argument("--precision", default="f32", choices=["f32", "int8"], help="extract --precision")
+    ap.add_argument("--precision", default="f32", choices=["f32", "int8", "bf16"], help="extract --precision")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "extract"], cwd=ROOT, check=True)

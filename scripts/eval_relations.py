@@ -28,7 +28,7 @@ def main():
     ap.add_argument("--gold", default=os.path.join(SHARED, "data/relations/dev.jsonl"))
     ap.add_argument("--scorer", default=os.path.join(SHARED, "tools/score_relations.py"))
     ap.add_argument("--model", default=None)
-    ap.add_argument("--precision", default="f32", choices=["f32", "int8"], help="extract --precision")
+    ap.add_argument("--precision", default="f32", choices=["f32", "int8", "bf16"], help="extract --precision")
     ap.add_argument("--pred-out", default=None, help="keep the predictions here")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()

@@ -21,7 +21,7 @@ mod config;
 mod tch;
 mod tokenizer;
 
-pub use self::candle::{CandleModel, Int8Kernel};
+pub use self::candle::{Bf16Kernel, CandleModel, Int8Kernel};
 pub use config::{Architecture, ModelConfig};
 pub(crate) use tokenizer::{load_tokenizer, SpecialTokens};
 
@@ -115,6 +115,10 @@ pub enum Precision {
     /// see [`Int8Kernel`]). Embeddings, attention, layer norm, GELU and the
     /// classifier stay f32.
     Int8,
+    /// The same four products with weights and activations rounded to
+    /// bfloat16 and sums in f32 (AMX-BF16, AVX-512 BF16 or plain Rust; see
+    /// [`Bf16Kernel`]).
+    Bf16,
 }
 
 impl std::str::FromStr for Precision {
@@ -123,8 +127,8 @@ impl std::str::FromStr for Precision {
         match s {
             "f32" => Ok(Precision::F32),
             "int8" => Ok(Precision::Int8),
-            "bf16" => Err(Error::Config("precision bf16 is not implemented yet (f32, int8)".into())),
-            _ => Err(Error::Config(format!("unknown precision {s:?} (f32, int8)"))),
+            "bf16" => Ok(Precision::Bf16),
+            _ => Err(Error::Config(format!("unknown precision {s:?} (f32, int8, bf16)"))),
         }
     }
 }
@@ -134,6 +138,7 @@ impl std::fmt::Display for Precision {
         f.write_str(match self {
             Precision::F32 => "f32",
             Precision::Int8 => "int8",
+            Precision::Bf16 => "bf16",
         })
     }
 }

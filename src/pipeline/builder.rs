@@ -133,8 +133,9 @@ impl ExtractorBuilder {
     }
 
     /// Numeric precision of the model's matrix products (default
-    /// [`Precision::F32`]). [`Precision::Int8`] runs the dense layers in int8
-    /// on the candle backend (faster; see the README for its accuracy); the
+    /// [`Precision::F32`]). [`Precision::Int8`] and [`Precision::Bf16`] run
+    /// the dense layers in int8 or bf16 on the candle backend (faster where
+    /// the CPU has AMX or VNNI; see the README for accuracy and speed); the
     /// rust-bert backend and engines given with [`engine`](Self::engine)
     /// refuse anything but f32 at [`build`](Self::build).
     pub fn precision(mut self, p: Precision) -> Self {

@@ -19,6 +19,7 @@
 //! Matrix products go through `gemm.rs` (the one checked `unsafe` call);
 //! attention, layer norm and GELU are in `kernels/`.
 
+use super::bgemm::{bmatmul, BMatrix, BScratch, Bf16Kernel};
 use super::gemm::{matmul, Rhs};
 use super::kernels::{attention, gelu, gelu_parallel, layer_norm_rows};
 use super::qgemm::{qmatmul, Int8Kernel, QMatrix, QScratch};
@@ -66,20 +67,64 @@ pub(crate) struct Packed<'a> {
     pub rows: &'a [Row],
 }
 
-/// One layer's dense weights in int8.
+/// One layer's four dense weights, in a reduced precision.
 #[derive(Debug)]
-pub(crate) struct QLayer {
-    pub qkv: QMatrix,
-    pub out: QMatrix,
-    pub ff_in: QMatrix,
-    pub ff_out: QMatrix,
+pub(crate) struct DenseLayer<M> {
+    pub qkv: M,
+    pub out: M,
+    pub ff_in: M,
+    pub ff_out: M,
 }
 
-/// The dense layers of every layer in int8, and the kernel that runs them.
+/// The dense layers of every layer in a reduced precision, with the kernel
+/// that runs them.
 #[derive(Debug)]
-pub(crate) struct Int8Weights {
-    pub layers: Vec<QLayer>,
-    pub kernel: Int8Kernel,
+pub(crate) enum Reduced {
+    Int8(Vec<DenseLayer<QMatrix>>, Int8Kernel),
+    Bf16(Vec<DenseLayer<BMatrix>>, Bf16Kernel),
+}
+
+/// Which of a layer's dense weights.
+#[derive(Clone, Copy)]
+enum Which {
+    Qkv,
+    Out,
+    FfIn,
+    FfOut,
+}
+
+impl<M> DenseLayer<M> {
+    fn get(&self, which: Which) -> &M {
+        match which {
+            Which::Qkv => &self.qkv,
+            Which::Out => &self.out,
+            Which::FfIn => &self.ff_in,
+            Which::FfOut => &self.ff_out,
+        }
+    }
+}
+
+/// One reduced-precision dense weight and its kernel.
+#[derive(Clone, Copy)]
+enum DenseRef<'a> {
+    Int8(&'a QMatrix, Int8Kernel),
+    Bf16(&'a BMatrix, Bf16Kernel),
+}
+
+impl Reduced {
+    fn layers(&self) -> usize {
+        match self {
+            Reduced::Int8(l, _) => l.len(),
+            Reduced::Bf16(l, _) => l.len(),
+        }
+    }
+
+    fn get(&self, layer: usize, which: Which) -> DenseRef<'_> {
+        match self {
+            Reduced::Int8(l, k) => DenseRef::Int8(l[layer].get(which), *k),
+            Reduced::Bf16(l, k) => DenseRef::Bf16(l[layer].get(which), *k),
+        }
+    }
 }
 
 /// Working buffers of one forward call.
@@ -90,6 +135,7 @@ struct Scratch {
     ctx: Vec<f32>,
     ff: Vec<f32>,
     q: QScratch,
+    b: BScratch,
 }
 
 /// Buffers kept between forward calls, one set per call running at the same
@@ -118,47 +164,53 @@ impl ScratchPool {
 pub(crate) type FusedResult<T> = std::result::Result<T, String>;
 
 /// Runs the model on packed tokens; returns `tokens × labels` logits. With
-/// `int8`, the four dense products of each layer run in int8.
+/// `reduced`, the four dense products of each layer run in int8 or bf16.
 pub(crate) fn forward(
     w: &WeightSlices<'_>,
     d: &Dims,
     p: &Packed<'_>,
     pool: &ScratchPool,
-    int8: Option<&Int8Weights>,
+    reduced: Option<&Reduced>,
 ) -> FusedResult<Vec<f32>> {
-    if int8.is_some_and(|q| q.layers.len() != w.layers.len()) {
-        return Err("int8 weights do not match the model's layers".into());
+    if reduced.is_some_and(|r| r.layers() != w.layers.len()) {
+        return Err("reduced-precision weights do not match the model's layers".into());
     }
     let mut s = pool.take();
-    let out = forward_with(w, d, p, &mut s, int8);
+    let out = forward_with(w, d, p, &mut s, reduced);
     pool.put(s);
     out
 }
 
 /// One dense layer: `c = a · W + bias`, or with `residual` `c += a · W + bias`,
-/// in f32 (`panels`) or int8 (`q`); then `act` on the result if given (in
-/// int8, on each block as it is done, with the bias).
+/// in f32 (`panels`) or a reduced precision (`reduced`); then `act` on the
+/// result if given (in a reduced precision, on each block as it is done).
 #[allow(clippy::too_many_arguments)]
 fn dense(
     m: usize,
     (k, n): (usize, usize),
     a: &[f32],
     (panels, bias): (&[f32], Option<&[f32]>),
-    q: Option<(&QMatrix, Int8Kernel)>,
+    reduced: Option<DenseRef<'_>>,
     c: &mut [f32],
     residual: bool,
     act: Option<Activation>,
-    qs: &mut QScratch,
+    (qs, bs): (&mut QScratch, &mut BScratch),
 ) -> FusedResult<()> {
     if let Some(b) = bias {
         check_len("bias", b, n)?;
     }
     let c = &mut c[..m * n];
-    match q {
-        Some((qw, _)) if qw.dims() != (k, n) => {
-            Err(format!("int8 weights are {:?}, the product needs {k}×{n}", qw.dims()))
-        }
-        Some((qw, kernel)) => qmatmul(m, a, k, qw, c, n, (residual, bias), act, kernel, qs),
+    let dims = match reduced {
+        Some(DenseRef::Int8(w, _)) => Some(w.dims()),
+        Some(DenseRef::Bf16(w, _)) => Some(w.dims()),
+        None => None,
+    };
+    if let Some(dims) = dims.filter(|&dims| dims != (k, n)) {
+        return Err(format!("reduced-precision weights are {dims:?}, the product needs {k}×{n}"));
+    }
+    match reduced {
+        Some(DenseRef::Int8(w, kernel)) => qmatmul(m, a, k, w, c, n, (residual, bias), act, kernel, qs),
+        Some(DenseRef::Bf16(w, kernel)) => bmatmul(m, a, k, w, c, n, (residual, bias), act, kernel, bs),
         None => {
             if residual {
                 add_bias(c, n, bias)?;
@@ -179,7 +231,7 @@ fn forward_with(
     d: &Dims,
     p: &Packed<'_>,
     s: &mut Scratch,
-    int8: Option<&Int8Weights>,
+    reduced: Option<&Reduced>,
 ) -> FusedResult<Vec<f32>> {
     let (h, f) = (d.hidden, d.intermediate);
     let t = p.ids.len();
@@ -208,22 +260,21 @@ fn forward_with(
     let qkv = &mut s.qkv[..t * 3 * h];
     let ctx = &mut s.ctx[..t * h];
     let ff = &mut s.ff[..t * f];
-    let qs = &mut s.q;
+    let (qs, bs) = (&mut s.q, &mut s.b);
 
     embed(w, d, p, x)?;
     layer_norm_rows(x, h, w.emb_norm, d.eps)?;
     for (i, l) in w.layers.iter().enumerate() {
-        let q = int8.map(|q| (&q.layers[i], q.kernel));
+        let r = |which| reduced.map(|r| r.get(i, which));
         // qkv = x · Wqkv + b
-        dense(t, (h, 3 * h), x, (l.qkv_w, l.qkv_b), q.map(|(l, k)| (&l.qkv, k)), qkv, false, None, qs)?;
+        dense(t, (h, 3 * h), x, (l.qkv_w, l.qkv_b), r(Which::Qkv), qkv, false, None, (&mut *qs, &mut *bs))?;
         attention(qkv, ctx, p.rows, h, d.heads);
         // x = LN(x + ctx · Wo + bo), accumulated in place on x.
-        dense(t, (h, h), ctx, (l.out_w, l.out_b), q.map(|(l, k)| (&l.out, k)), x, true, None, qs)?;
+        dense(t, (h, h), ctx, (l.out_w, l.out_b), r(Which::Out), x, true, None, (&mut *qs, &mut *bs))?;
         layer_norm_rows(x, h, l.norm1, d.eps)?;
         // x = LN(x + act(x · W1 + b1) · W2 + b2)
-        let ff_in = (l.ff_in_w, l.ff_in_b);
-        dense(t, (h, f), x, ff_in, q.map(|(l, k)| (&l.ff_in, k)), ff, false, Some(d.act), qs)?;
-        dense(t, (f, h), ff, (l.ff_out_w, l.ff_out_b), q.map(|(l, k)| (&l.ff_out, k)), x, true, None, qs)?;
+        dense(t, (h, f), x, (l.ff_in_w, l.ff_in_b), r(Which::FfIn), ff, false, Some(d.act), (&mut *qs, &mut *bs))?;
+        dense(t, (f, h), ff, (l.ff_out_w, l.ff_out_b), r(Which::FfOut), x, true, None, (&mut *qs, &mut *bs))?;
         layer_norm_rows(x, h, l.norm2, d.eps)?;
     }
     let mut logits = vec![0f32; t * d.labels];

@@ -8,8 +8,10 @@
 //! - `gemm`: matrix products, the crate's one checked `unsafe` call, and the
 //!   panel layout dense weights are stored in;
 //! - `qgemm`: int8 matrix products ([`Precision::Int8`]) and their kernels;
+//! - `bgemm`: bf16 matrix products ([`Precision::Bf16`]) and their kernels;
 //! - `kernels`: SIMD attention, layer norm, GELU, `exp`.
 
+mod bgemm;
 mod fused;
 mod gemm;
 mod kernels;
@@ -17,6 +19,7 @@ mod layers;
 mod qgemm;
 mod weights;
 
+pub use self::bgemm::Bf16Kernel;
 pub use self::qgemm::Int8Kernel;
 
 use candle_core::{DType, Device, Module, Tensor};
@@ -24,7 +27,8 @@ use candle_nn::{Embedding, Linear, VarBuilder};
 use ndarray::Array3;
 use std::path::{Path, PathBuf};
 
-use self::fused::{Activation, Dims, Int8Weights, Packed, QLayer, Row, ScratchPool};
+use self::bgemm::BMatrix;
+use self::fused::{Activation, DenseLayer, Dims, Packed, Reduced, Row, ScratchPool};
 use self::layers::{Act, Layer, LayerNorm};
 use self::qgemm::QMatrix;
 use self::weights::{Borrowed, LayerWeights, Weights};
@@ -32,8 +36,8 @@ use super::config::{Architecture, ModelConfig};
 use super::{Backend, ModelInput, Precision};
 use crate::error::{Error, Result};
 
-/// A transformer token classifier running on candle (CPU; f32, or int8 dense
-/// layers with [`CandleModel::with_precision`]).
+/// A transformer token classifier running on candle (CPU; f32, or int8 or
+/// bf16 dense layers with [`CandleModel::with_precision`]).
 #[derive(Debug)]
 pub struct CandleModel {
     word: Embedding,
@@ -47,7 +51,7 @@ pub struct CandleModel {
     max_tokens: usize,
     dims: Dims,
     scratch: ScratchPool,
-    int8: Option<Int8Weights>,
+    reduced: Option<Reduced>,
     device: Device,
 }
 
@@ -127,33 +131,72 @@ impl CandleModel {
                 },
             },
             scratch: ScratchPool::default(),
-            int8: None,
+            reduced: None,
             device: vb.device().clone(),
         })
     }
 
-    /// The model at `precision`. For [`Precision::Int8`] the dense weights are
-    /// quantised now, and the kernel is the fastest this CPU runs
-    /// ([`Int8Kernel::detect`]) unless the environment variable
-    /// `NEWSIE_INT8_KERNEL` names one (`amx`, `vnni`, `portable`).
+    /// The model at `precision`. For [`Precision::Int8`] and
+    /// [`Precision::Bf16`] the dense weights are converted now, and the kernel
+    /// is the fastest this CPU runs ([`Int8Kernel::detect`],
+    /// [`Bf16Kernel::detect`]) unless the environment variable
+    /// `NEWSIE_INT8_KERNEL` (`amx`, `vnni`, `portable`) or `NEWSIE_BF16_KERNEL`
+    /// (`amx`, `avx512`, `portable`) names one.
     ///
     /// # Errors
-    /// [`Error::Config`] if `NEWSIE_INT8_KERNEL` names an unknown kernel or one
-    /// this CPU cannot run; [`Error::Inference`] if the weights cannot be
-    /// read back.
+    /// [`Error::Config`] if the environment names an unknown kernel or one
+    /// this CPU cannot run, or the weights are not finite.
     pub fn with_precision(self, precision: Precision) -> Result<Self> {
-        match precision {
-            Precision::F32 => Ok(CandleModel { int8: None, ..self }),
-            Precision::Int8 => {
-                let kernel = match std::env::var("NEWSIE_INT8_KERNEL") {
-                    Ok(name) => Int8Kernel::parse(&name).ok_or_else(|| {
-                        Error::Config(format!("NEWSIE_INT8_KERNEL={name:?}: expected amx, vnni or portable"))
-                    })?,
-                    Err(_) => Int8Kernel::detect(),
-                };
-                self.with_int8_kernel(kernel)
+        fn from_env<K>(var: &str, parse: fn(&str) -> Option<K>, names: &str) -> Result<Option<K>> {
+            match std::env::var(var) {
+                Ok(name) => {
+                    parse(&name).map(Some).ok_or_else(|| Error::Config(format!("{var}={name:?}: expected {names}")))
+                }
+                Err(_) => Ok(None),
             }
         }
+        match precision {
+            Precision::F32 => Ok(CandleModel { reduced: None, ..self }),
+            Precision::Int8 => {
+                let kernel = from_env("NEWSIE_INT8_KERNEL", Int8Kernel::parse, "amx, vnni or portable")?;
+                self.with_int8_kernel(kernel.unwrap_or_else(Int8Kernel::detect))
+            }
+            Precision::Bf16 => {
+                let kernel = from_env("NEWSIE_BF16_KERNEL", Bf16Kernel::parse, "amx, avx512 or portable")?;
+                self.with_bf16_kernel(kernel.unwrap_or_else(Bf16Kernel::detect))
+            }
+        }
+    }
+
+    /// The four dense weights of every layer, converted by `convert` from
+    /// their `(in, out)` row-major matrices.
+    fn convert_dense<M: Send>(
+        &self,
+        convert: impl Fn(&[f32], usize, usize) -> std::result::Result<M, String> + Sync,
+    ) -> Result<Vec<DenseLayer<M>>> {
+        use rayon::prelude::*;
+        let tensors = self.weight_tensors();
+        let borrowed = Borrowed::new(&tensors);
+        let slices = borrowed
+            .as_ref()
+            .and_then(Borrowed::slices)
+            .ok_or_else(|| Error::Config("reduced precision needs the weights as contiguous f32 CPU tensors".into()))?;
+        let (h, f) = (self.dims.hidden, self.dims.intermediate);
+        let one = |panels: &[f32], k: usize, n: usize| -> Result<M> {
+            convert(&gemm::unpack_panels(panels, k, n), k, n).map_err(Error::Config)
+        };
+        slices
+            .layers
+            .par_iter()
+            .map(|l| {
+                Ok(DenseLayer {
+                    qkv: one(l.qkv_w, h, 3 * h)?,
+                    out: one(l.out_w, h, h)?,
+                    ff_in: one(l.ff_in_w, h, f)?,
+                    ff_out: one(l.ff_out_w, f, h)?,
+                })
+            })
+            .collect()
     }
 
     /// The model with int8 dense layers run by `kernel`.
@@ -164,47 +207,45 @@ impl CandleModel {
         if !kernel.is_available() {
             return Err(Error::Config(format!("the {kernel:?} int8 kernel does not run on this CPU")));
         }
-        let tensors = self.weight_tensors();
-        let borrowed = Borrowed::new(&tensors);
-        let slices = borrowed
-            .as_ref()
-            .and_then(Borrowed::slices)
-            .ok_or_else(|| Error::Config("int8 needs the weights as contiguous f32 CPU tensors".into()))?;
-        let (h, f) = (self.dims.hidden, self.dims.intermediate);
-        let quantize = |panels: &[f32], k: usize, n: usize| -> Result<QMatrix> {
-            QMatrix::quantize(&gemm::unpack_panels(panels, k, n), k, n).map_err(Error::Config)
-        };
-        use rayon::prelude::*;
-        let layers = slices
-            .layers
-            .par_iter()
-            .map(|l| {
-                Ok(QLayer {
-                    qkv: quantize(l.qkv_w, h, 3 * h)?,
-                    out: quantize(l.out_w, h, h)?,
-                    ff_in: quantize(l.ff_in_w, h, f)?,
-                    ff_out: quantize(l.ff_out_w, f, h)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        drop(slices);
-        drop(borrowed);
-        drop(tensors);
-        Ok(CandleModel { int8: Some(Int8Weights { layers, kernel }), ..self })
+        let layers = self.convert_dense(QMatrix::quantize)?;
+        Ok(CandleModel { reduced: Some(Reduced::Int8(layers, kernel)), ..self })
+    }
+
+    /// The model with bf16 dense layers run by `kernel`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if this CPU cannot run `kernel`.
+    pub fn with_bf16_kernel(self, kernel: Bf16Kernel) -> Result<Self> {
+        if !kernel.is_available() {
+            return Err(Error::Config(format!("the {kernel:?} bf16 kernel does not run on this CPU")));
+        }
+        let layers = self.convert_dense(BMatrix::convert)?;
+        Ok(CandleModel { reduced: Some(Reduced::Bf16(layers, kernel)), ..self })
     }
 
     /// The precision the model runs at.
     pub fn precision(&self) -> Precision {
-        if self.int8.is_some() {
-            Precision::Int8
-        } else {
-            Precision::F32
+        match self.reduced {
+            None => Precision::F32,
+            Some(Reduced::Int8(..)) => Precision::Int8,
+            Some(Reduced::Bf16(..)) => Precision::Bf16,
         }
     }
 
     /// The int8 kernel in use, if the model runs in int8.
     pub fn int8_kernel(&self) -> Option<Int8Kernel> {
-        self.int8.as_ref().map(|q| q.kernel)
+        match self.reduced {
+            Some(Reduced::Int8(_, k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The bf16 kernel in use, if the model runs in bf16.
+    pub fn bf16_kernel(&self) -> Option<Bf16Kernel> {
+        match self.reduced {
+            Some(Reduced::Bf16(_, k)) => Some(k),
+            _ => None,
+        }
     }
 
     /// The longest window (in tokens, special tokens included) this model accepts.
@@ -342,7 +383,7 @@ impl CandleModel {
             positions.extend_from_slice(&row_positions[..len]);
         }
         let packed = Packed { ids: &ids, positions: &positions, type_ids: &types, rows: &rows };
-        let logits = match fused::forward(&weights, &self.dims, &packed, &self.scratch, self.int8.as_ref()) {
+        let logits = match fused::forward(&weights, &self.dims, &packed, &self.scratch, self.reduced.as_ref()) {
             Ok(l) => l,
             Err(msg) => return Some(Err(Error::Config(msg))),
         };

@@ -559,27 +559,45 @@ mod vnni {
 }
 
 /// Intel AMX through inline assembly (Linux x86-64).
-mod amx {
+pub(crate) mod amx {
     use super::{QMatrix, Sink, KT, MB, TILE};
     use crate::model::candle::fused::FusedResult;
 
     /// Whether the CPU has AMX-INT8 and the OS granted this process the tile
     /// state (asked once).
     pub(super) fn available() -> bool {
+        granted() && feature(25)
+    }
+
+    /// Whether the CPU has AMX-BF16 and the OS granted the tile state.
+    pub(crate) fn bf16_available() -> bool {
+        granted() && feature(22)
+    }
+
+    /// Bit `bit` of CPUID leaf 7's EDX (AMX-BF16 22, AMX-TILE 24, AMX-INT8 25).
+    fn feature(bit: u32) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::__cpuid_count;
+            __cpuid_count(0, 0).eax >= 7 && (__cpuid_count(7, 0).edx >> bit) & 1 == 1
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = bit;
+            false
+        }
+    }
+
+    /// Whether the CPU has AMX tiles and the OS granted this process the tile
+    /// state (asked once).
+    fn granted() -> bool {
         static GRANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         *GRANTED.get_or_init(request)
     }
 
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     fn request() -> bool {
-        use std::arch::x86_64::__cpuid_count;
-        let max_leaf = __cpuid_count(0, 0).eax;
-        if max_leaf < 7 {
-            return false;
-        }
-        let edx = __cpuid_count(7, 0).edx;
-        let (tile, int8) = (edx >> 24 & 1 == 1, edx >> 25 & 1 == 1);
-        if !(tile && int8 && std::arch::is_x86_feature_detected!("xsave")) {
+        if !(feature(24) && std::arch::is_x86_feature_detected!("xsave")) {
             return false;
         }
         const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
@@ -598,9 +616,10 @@ mod amx {
 
     /// Tile configuration: palette 1, eight tiles of 16 rows × 64 bytes.
     #[repr(C, align(64))]
-    struct Config([u8; 64]);
+    pub(crate) struct Config(pub(crate) [u8; 64]);
 
-    const CONFIG: Config = {
+    /// The configuration every kernel here loads (`ldtilecfg`).
+    pub(crate) const CONFIG: Config = {
         let mut c = [0u8; 64];
         c[0] = 1;
         let mut t = 0;
