@@ -574,18 +574,26 @@ pub(crate) mod amx {
         granted() && feature(22)
     }
 
-    /// Bit `bit` of CPUID leaf 7's EDX (AMX-BF16 22, AMX-TILE 24, AMX-INT8 25).
+    /// Bit `bit` of CPUID leaf 7's EDX (AMX-BF16 22, AMX-TILE 24, AMX-INT8 25),
+    /// read once: CPUID is slow, and costs a VM exit under a hypervisor.
     fn feature(bit: u32) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::__cpuid_count;
-            __cpuid_count(0, 0).eax >= 7 && (__cpuid_count(7, 0).edx >> bit) & 1 == 1
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = bit;
-            false
-        }
+        static EDX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let edx = *EDX.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            {
+                use std::arch::x86_64::__cpuid_count;
+                if __cpuid_count(0, 0).eax >= 7 {
+                    __cpuid_count(7, 0).edx
+                } else {
+                    0
+                }
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                0
+            }
+        });
+        (edx >> bit) & 1 == 1
     }
 
     /// Whether the CPU has AMX tiles and the OS granted this process the tile
