@@ -56,6 +56,9 @@ class Extractor:
         batch_size: windows per model call (default 16).
         rules: a relation rule file (TOML) instead of the built-in rules.
         aggregation: ``"first"``, ``"average"`` or ``"max"`` (subword to word).
+        precision: ``"f32"`` (default), ``"int8"`` or ``"bf16"``: the model's
+            dense layers in reduced precision, faster on CPUs with AMX (int8
+            also with AVX-512 VNNI); see the README's Speed section.
 
     Raises:
         NewsieError: the model or the rules cannot be loaded; the message says
@@ -71,6 +74,7 @@ class Extractor:
         batch_size: Optional[int] = None,
         rules: Optional[str] = None,
         aggregation: Optional[str] = None,
+        precision: Optional[str] = None,
     ) -> None:
         for name, value in (("threads", threads), ("batch_size", batch_size)):
             if value is not None:
@@ -84,6 +88,7 @@ class Extractor:
             batch_size=batch_size,
             rules=None if rules is None else os.fspath(rules),
             aggregation=aggregation,
+            precision=precision,
         )
 
     @property

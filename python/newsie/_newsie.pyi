@@ -16,6 +16,7 @@ class Engine:
         batch_size: Optional[int] = None,
         rules: Optional[str] = None,
         aggregation: Optional[str] = None,
+        precision: Optional[str] = None,
     ) -> None: ...
     @property
     def model_dir(self) -> str: ...

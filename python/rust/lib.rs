@@ -32,7 +32,7 @@ struct Engine {
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None))]
+    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None))]
     fn new(
         py: Python<'_>,
         model: Option<String>,
@@ -41,6 +41,7 @@ impl Engine {
         batch_size: Option<usize>,
         rules: Option<String>,
         aggregation: Option<String>,
+        precision: Option<String>,
     ) -> PyResult<Self> {
         let mut b = newsie::Extractor::builder().relations(relations);
         if let Some(m) = model {
@@ -54,6 +55,9 @@ impl Engine {
         }
         if let Some(a) = aggregation {
             b = b.aggregation(a.parse().map_err(to_py)?);
+        }
+        if let Some(p) = precision {
+            b = b.precision(p.parse().map_err(to_py)?);
         }
         if let Some(path) = rules {
             b = b.rules(newsie::RuleSet::from_path(path).map_err(to_py)?);

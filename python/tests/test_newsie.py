@@ -169,6 +169,17 @@ def test_relations_off():
     assert doc["relations"] == [] and len(doc["entities"]) == 3
 
 
+def test_precision(ex):
+    text = "Kerry met Lavrov in Rome."
+    want = [(e["text"], e["label"]) for e in ex.extract(text)["entities"]]
+    for p in ("int8", "bf16"):
+        doc = newsie.Extractor(precision=p, threads=1).extract(text)
+        assert [(e["text"], e["label"]) for e in doc["entities"]] == want
+        assert [r["kind"] for r in doc["relations"]] == ["meeting"]
+    with pytest.raises(newsie.NewsieError, match="unknown precision"):
+        newsie.Extractor(precision="f16")
+
+
 def test_import_does_not_load_a_model():
     """Importing is cheap; the model loads when an Extractor is made."""
     code = "import newsie, sys; print(newsie.__version__)"
