@@ -32,6 +32,8 @@ struct Engine {
 #[pymethods]
 impl Engine {
     #[new]
+    // One argument per Python keyword argument of `newsie.Extractor`.
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None))]
     fn new(
         py: Python<'_>,

@@ -7,15 +7,15 @@
 //! weights of inputs `2q` and `2q + 1` (the operand layout of AMX's
 //! `tdpbf16ps` and of AVX-512 BF16's `vdpbf16ps`). Three kernels, picked at
 //! load by what the CPU has ([`Bf16Kernel::detect`]):
-//! - `Amx`: Intel AMX-BF16 tiles through inline assembly (Linux x86-64);
+//! - `Amx`: Intel AMX-BF16 tiles through `amx.rs` (Linux x86-64);
 //! - `Avx512`: AVX-512 BF16 `vdpbf16ps` on 16 columns at a time;
 //! - `Portable`: plain Rust.
 //!
 //! Each product of two bf16 values is exact in f32; the kernels differ only
 //! in the order of the f32 additions (tests bound the difference).
 
+use super::amx::{self, bf16_available as amx_bf16_available, Block, Sink, MB, NB};
 use super::fused::{Activation, FusedResult};
-use super::qgemm::amx::{bf16_available as amx_bf16_available, CONFIG};
 use rayon::prelude::*;
 
 /// Inputs per tile.
@@ -24,10 +24,6 @@ const KT: usize = 32;
 const NT: usize = 16;
 /// bf16 values per tile.
 const TILE: usize = KT * NT;
-/// Rows per block: two AMX tiles of 16 rows.
-const MB: usize = 32;
-/// Output columns per block: two tiles.
-const NB: usize = 2 * NT;
 
 /// Which kernel computes the bf16 products.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +152,7 @@ pub(crate) struct BScratch {
 }
 
 /// Sums of one block: [`MB`] rows × [`NB`] columns, row-major.
-type Acc = [f32; MB * NB];
+type Acc = Block<f32>;
 
 /// `c[m×n] (+)= a[m×k] · w + bias` in bf16, rows of `a` and `c` `lda`/`ldc`
 /// apart; with `accumulate` the result is added to `c`, else it overwrites
@@ -228,7 +224,10 @@ pub(crate) fn bmatmul(
         fn with_simd<S: pulp::Simd>(self, _simd: S) -> FusedResult<()> {
             let RowBlock { qa, kp, w, mut out, kernel } = self;
             match kernel {
-                Bf16Kernel::Amx => amx::rows(qa, kp, w, &mut out),
+                Bf16Kernel::Amx => {
+                    let (a, tiles): (&[u8], &[u8]) = (bytemuck::cast_slice(qa), bytemuck::cast_slice(&w.tiles));
+                    amx::rows(amx::Op::Bf16, a, 2 * kp, tiles, (w.k_tiles, w.n_blocks), &mut out)
+                }
                 Bf16Kernel::Avx512 => avx512::rows(qa, kp, w, &mut out),
                 Bf16Kernel::Portable => {
                     portable_rows(qa, kp, w, &mut out);
@@ -260,7 +259,7 @@ struct Epilogue<'a> {
     act: Option<Activation>,
 }
 
-impl Epilogue<'_> {
+impl Sink<f32> for Epilogue<'_> {
     /// Column block `b` is done (inlined into the caller's SIMD dispatch).
     #[inline(always)]
     fn block(&mut self, b: usize, acc: &Acc) {
@@ -315,7 +314,7 @@ fn portable_rows(qa: &[u16], kp: usize, w: &BMatrix, out: &mut Epilogue<'_>) {
 
 /// AVX-512 BF16: eight rows by two column tiles of 16 in registers.
 mod avx512 {
-    use super::{Acc, BMatrix, Epilogue, KT, MB, NB, NT, TILE};
+    use super::{Acc, BMatrix, Epilogue, Sink, KT, MB, NB, NT, TILE};
     use crate::model::candle::fused::FusedResult;
 
     #[inline(always)]
@@ -397,101 +396,6 @@ mod avx512 {
         unsafe {
             std::mem::transmute::<std::arch::x86_64::__m512i, std::arch::x86_64::__m512bh>(v)
         }
-    }
-}
-
-/// Intel AMX-BF16 through inline assembly (Linux x86-64).
-mod amx {
-    use super::{BMatrix, Epilogue, KT, MB, TILE};
-    use crate::model::candle::fused::FusedResult;
-
-    #[inline(always)]
-    pub(super) fn rows(qa: &[u16], kp: usize, w: &BMatrix, out: &mut Epilogue<'_>) -> FusedResult<()> {
-        if !super::amx_bf16_available() {
-            return Err("AMX-BF16 is not available".into());
-        }
-        // Every tile load reads 16 rows of 64 bytes: A rows `2·kp` bytes apart
-        // from `qa[kt·32]` and `qa[16·kp + kt·32]`, weight rows 64 bytes apart
-        // inside a tile; stores write 16 rows of 64 bytes `NB · 4` apart.
-        if kp != w.k_tiles * KT || qa.len() < MB * kp || w.tiles.len() < w.n_blocks * 2 * w.k_tiles * TILE {
-            return Err("bf16 product: activation block does not match the weights".into());
-        }
-        imp::rows(qa, kp, w, out);
-        Ok(())
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    mod imp {
-        use super::super::{Acc, BMatrix, Epilogue, CONFIG, KT, MB, NB, NT, TILE};
-        use std::arch::asm;
-
-        /// Bounds are checked by the caller (`amx::rows`).
-        #[allow(unsafe_code)]
-        #[inline(always)]
-        pub(super) fn rows(qa: &[u16], kp: usize, w: &BMatrix, out: &mut Epilogue<'_>) {
-            let mut acc: Acc = [0.0; MB * NB];
-            let a0 = qa.as_ptr();
-            // SAFETY: `amx_bf16_available()` confirmed the CPU and the
-            // kernel's grant; the configuration is a valid palette-1 layout.
-            unsafe { asm!("ldtilecfg [{0}]", in(reg) CONFIG.0.as_ptr(), options(nostack, readonly)) };
-            for b in 0..w.n_blocks {
-                let tiles = w.block(b);
-                let (b0, b1) = (tiles.as_ptr(), tiles[w.k_tiles * TILE..].as_ptr());
-                // SAFETY: tiles 0-3 are zeroed accumulators; each iteration
-                // loads 16 rows × 64 bytes of A at elements `kt·32` and
-                // `16·kp + kt·32` (row stride kp elements: the last element
-                // read is 31·kp + kt·32 + 31 < 32·kp ≤ qa.len()), and one
-                // 1 KiB tile of each weight column tile (inside `tiles`, of
-                // 2·k_tiles·TILE elements). Stores write 16 rows of 64 bytes,
-                // NB·4 bytes apart, at f32 offsets 0, 16, 16·NB and 16·NB + 16
-                // of `acc` (MB·NB f32). No tile register is used by compiled
-                // code, so tiles keep their values between the asm blocks.
-                unsafe {
-                    asm!("tilezero tmm0", "tilezero tmm1", "tilezero tmm2", "tilezero tmm3", options(nostack, nomem));
-                    for kt in 0..w.k_tiles {
-                        asm!(
-                            "tileloadd tmm4, [{a0} + {lda} * 1]",
-                            "tileloadd tmm5, [{a1} + {lda} * 1]",
-                            "tileloadd tmm6, [{b0} + {s64} * 1]",
-                            "tileloadd tmm7, [{b1} + {s64} * 1]",
-                            "tdpbf16ps tmm0, tmm4, tmm6",
-                            "tdpbf16ps tmm1, tmm4, tmm7",
-                            "tdpbf16ps tmm2, tmm5, tmm6",
-                            "tdpbf16ps tmm3, tmm5, tmm7",
-                            a0 = in(reg) a0.add(kt * KT),
-                            a1 = in(reg) a0.add(16 * kp + kt * KT),
-                            b0 = in(reg) b0.add(kt * TILE),
-                            b1 = in(reg) b1.add(kt * TILE),
-                            lda = in(reg) kp * 2,
-                            s64 = in(reg) 64usize,
-                            options(nostack, readonly),
-                        );
-                    }
-                    let c = acc.as_mut_ptr();
-                    asm!(
-                        "tilestored [{c0} + {ldc} * 1], tmm0",
-                        "tilestored [{c1} + {ldc} * 1], tmm1",
-                        "tilestored [{c2} + {ldc} * 1], tmm2",
-                        "tilestored [{c3} + {ldc} * 1], tmm3",
-                        c0 = in(reg) c,
-                        c1 = in(reg) c.add(NT),
-                        c2 = in(reg) c.add(16 * NB),
-                        c3 = in(reg) c.add(16 * NB + NT),
-                        ldc = in(reg) NB * 4,
-                        options(nostack),
-                    );
-                }
-                out.block(b, &acc);
-            }
-            // SAFETY: releases this thread's tile state.
-            unsafe { asm!("tilerelease", options(nostack, nomem)) };
-        }
-    }
-
-    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-    mod imp {
-        use super::super::{BMatrix, Epilogue};
-        pub(super) fn rows(_: &[u16], _: usize, _: &BMatrix, _: &mut Epilogue<'_>) {}
     }
 }
 

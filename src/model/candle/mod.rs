@@ -7,10 +7,12 @@
 //! - `fused`: the fast CPU forward over those slices;
 //! - `gemm`: matrix products, the crate's one checked `unsafe` call, and the
 //!   panel layout dense weights are stored in;
+//! - `amx`: Intel AMX detection and the tile routine both reduced precisions use;
 //! - `qgemm`: int8 matrix products ([`Precision::Int8`]) and their kernels;
 //! - `bgemm`: bf16 matrix products ([`Precision::Bf16`]) and their kernels;
 //! - `kernels`: SIMD attention, layer norm, GELU, `exp`.
 
+mod amx;
 mod bgemm;
 mod fused;
 mod gemm;

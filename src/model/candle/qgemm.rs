@@ -9,15 +9,15 @@
 //! and of AVX-512 VNNI's `vpdpbusd`). Three kernels compute the same integer
 //! sums over it, picked at load by what the CPU has ([`Int8Kernel::detect`]):
 //! - `Amx`: Intel AMX tiles (`tdpbusd`, 16×64 by 64×16 per instruction),
-//!   through inline assembly; Linux x86-64 only, after the process has asked
-//!   the kernel for the tile state;
+//!   through `amx.rs`; Linux x86-64 only;
 //! - `Vnni`: AVX-512 VNNI `vpdpbusd` on 16 columns at a time;
 //! - `Portable`: plain Rust loops, on every CPU.
 //!
-//! The kernels are the crate's second place with `unsafe` (the first is the
-//! f32 `gemm` call): every pointer they read or write is checked against its
-//! slice before the loop, and tests compare each against a naive product.
+//! The VNNI kernel's loads and stores are `unsafe`: every pointer they read or
+//! write comes from a slice of the right length; tests compare each kernel
+//! against a naive product.
 
+use super::amx::{self, Block, Sink, MB, NB};
 use super::fused::{Activation, FusedResult};
 use rayon::prelude::*;
 
@@ -27,10 +27,6 @@ const KT: usize = 64;
 const NT: usize = 16;
 /// Bytes per tile.
 const TILE: usize = KT * NT;
-/// Rows per block: two AMX tiles of 16 rows.
-const MB: usize = 32;
-/// Output columns per block: two tiles.
-const NB: usize = 2 * NT;
 
 /// Which integer kernel computes the products.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +42,7 @@ pub enum Int8Kernel {
 impl Int8Kernel {
     /// The fastest kernel this CPU and operating system can run.
     pub fn detect() -> Int8Kernel {
-        if amx::available() {
+        if amx::int8_available() {
             Int8Kernel::Amx
         } else if vnni_available() {
             Int8Kernel::Vnni
@@ -58,7 +54,7 @@ impl Int8Kernel {
     /// Whether this CPU (and operating system) can run the kernel.
     pub fn is_available(self) -> bool {
         match self {
-            Int8Kernel::Amx => amx::available(),
+            Int8Kernel::Amx => amx::int8_available(),
             Int8Kernel::Vnni => vnni_available(),
             Int8Kernel::Portable => true,
         }
@@ -248,7 +244,7 @@ fn min_max(row: &[f32]) -> (f32, f32) {
 }
 
 /// Integer sums of one block: [`MB`] rows × [`NB`] columns, row-major.
-type Acc = [i32; MB * NB];
+type Acc = Block<i32>;
 
 /// `c[m×n] (+)= a[m×k] · w + bias` in int8, rows of `a` and `c` `lda`/`ldc`
 /// apart; with `accumulate` the result is added to `c`, else it overwrites it.
@@ -309,7 +305,10 @@ pub(crate) fn qmatmul(
             let RowBlock { qa, kp, w, c_rows, ldc, rows, scale, zero, bias, accumulate, act, kernel } = self;
             let mut sink = Epilogue { w, c_rows, ldc, rows, scale, zero, bias, accumulate, act };
             match kernel {
-                Int8Kernel::Amx => amx::rows(qa, kp, w, &mut sink),
+                Int8Kernel::Amx => {
+                    let tiles: &[u8] = bytemuck::cast_slice(&w.tiles);
+                    amx::rows(amx::Op::Int8, qa, kp, tiles, (w.k_tiles, w.n_blocks), &mut sink)
+                }
                 Int8Kernel::Vnni => vnni::rows(qa, kp, w, &mut sink),
                 Int8Kernel::Portable => {
                     portable_rows(qa, kp, w, &mut sink);
@@ -358,14 +357,6 @@ struct RowsOut<'a> {
     act: Option<Activation>,
 }
 
-/// Receives each finished block of integer sums (column block `b`); a
-/// trait with an inlined method rather than a closure, so that it is compiled
-/// inside the caller's SIMD dispatch (a closure is compiled for the baseline
-/// CPU and calls libm for `mul_add`).
-trait Sink {
-    fn block(&mut self, b: usize, acc: &Acc);
-}
-
 /// Scales a row block's sums back into `c_rows` (see [`dequantize`]).
 struct Epilogue<'a> {
     w: &'a QMatrix,
@@ -379,7 +370,7 @@ struct Epilogue<'a> {
     act: Option<Activation>,
 }
 
-impl Sink for Epilogue<'_> {
+impl Sink<i32> for Epilogue<'_> {
     #[inline(always)]
     fn block(&mut self, b: usize, acc: &Acc) {
         let j0 = b * NB;
@@ -430,7 +421,7 @@ fn dequantize<const ADD: bool>(out: RowsOut<'_>) {
 /// The portable kernel: the same sums in plain loops, compiled for the CPU's
 /// SIMD width (pulp's run-time dispatch).
 #[inline(always)]
-fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) {
+fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink<i32>) {
     struct Op<'a> {
         qa: &'a [u8],
         kp: usize,
@@ -480,7 +471,7 @@ mod vnni {
     use crate::model::candle::fused::FusedResult;
 
     #[inline(always)]
-    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) -> FusedResult<()> {
+    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink<i32>) -> FusedResult<()> {
         if !super::vnni_available() {
             return Err("AVX-512 VNNI is not available".into());
         }
@@ -555,178 +546,6 @@ mod vnni {
             std::arch::x86_64::_mm512_storeu_si512(out.as_mut_ptr().cast(), v)
         };
         out
-    }
-}
-
-/// Intel AMX through inline assembly (Linux x86-64).
-pub(crate) mod amx {
-    use super::{QMatrix, Sink, KT, MB, TILE};
-    use crate::model::candle::fused::FusedResult;
-
-    /// Whether the CPU has AMX-INT8 and the OS granted this process the tile
-    /// state (asked once).
-    pub(super) fn available() -> bool {
-        granted() && feature(25)
-    }
-
-    /// Whether the CPU has AMX-BF16 and the OS granted the tile state.
-    pub(crate) fn bf16_available() -> bool {
-        granted() && feature(22)
-    }
-
-    /// Bit `bit` of CPUID leaf 7's EDX (AMX-BF16 22, AMX-TILE 24, AMX-INT8 25),
-    /// read once: CPUID is slow, and costs a VM exit under a hypervisor.
-    fn feature(bit: u32) -> bool {
-        static EDX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-        let edx = *EDX.get_or_init(|| {
-            #[cfg(target_arch = "x86_64")]
-            {
-                use std::arch::x86_64::__cpuid_count;
-                if __cpuid_count(0, 0).eax >= 7 {
-                    __cpuid_count(7, 0).edx
-                } else {
-                    0
-                }
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            {
-                0
-            }
-        });
-        (edx >> bit) & 1 == 1
-    }
-
-    /// Whether the CPU has AMX tiles and the OS granted this process the tile
-    /// state (asked once).
-    fn granted() -> bool {
-        static GRANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *GRANTED.get_or_init(request)
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    fn request() -> bool {
-        if !(feature(24) && std::arch::is_x86_feature_detected!("xsave")) {
-            return false;
-        }
-        const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
-        const XFEATURE_XTILEDATA: libc::c_long = 18;
-        // SAFETY: arch_prctl(ARCH_REQ_XCOMP_PERM) only asks the kernel to
-        // allow the AMX tile state for this process; it reads no memory.
-        #[allow(unsafe_code)]
-        let rc = unsafe { libc::syscall(libc::SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) };
-        rc == 0
-    }
-
-    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-    fn request() -> bool {
-        false
-    }
-
-    /// Tile configuration: palette 1, eight tiles of 16 rows × 64 bytes.
-    #[repr(C, align(64))]
-    pub(crate) struct Config(pub(crate) [u8; 64]);
-
-    /// The configuration every kernel here loads (`ldtilecfg`).
-    pub(crate) const CONFIG: Config = {
-        let mut c = [0u8; 64];
-        c[0] = 1;
-        let mut t = 0;
-        while t < 8 {
-            c[16 + 2 * t] = 64;
-            c[48 + t] = 16;
-            t += 1;
-        }
-        Config(c)
-    };
-
-    #[inline(always)]
-    pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) -> FusedResult<()> {
-        if !available() {
-            return Err("AMX is not available".into());
-        }
-        // Every tile load reads 16 rows of 64 bytes: A rows `kp` apart from
-        // `qa[kt·64]` and `qa[16·kp + kt·64]`, weight rows 64 apart inside a
-        // tile; stores write 16 rows of 64 bytes `NB · 4` apart into `acc`.
-        if kp != w.k_tiles * KT || qa.len() < MB * kp || w.tiles.len() < w.n_blocks * 2 * w.k_tiles * TILE {
-            return Err("int8 product: activation block does not match the weights".into());
-        }
-        imp::rows(qa, kp, w, sink);
-        Ok(())
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    mod imp {
-        use super::super::{Acc, QMatrix, Sink, KT, MB, NB, NT, TILE};
-        use super::CONFIG;
-        use std::arch::asm;
-
-        /// Bounds are checked by the caller (`amx::rows`).
-        #[allow(unsafe_code)]
-        #[inline(always)]
-        pub(super) fn rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink) {
-            let mut acc: Acc = [0; MB * NB];
-            let a0 = qa.as_ptr();
-            // SAFETY: `available()` confirmed the CPU and the kernel's grant;
-            // the configuration is a valid palette-1 layout.
-            unsafe { asm!("ldtilecfg [{0}]", in(reg) CONFIG.0.as_ptr(), options(nostack, readonly)) };
-            for b in 0..w.n_blocks {
-                let tiles = w.block(b);
-                let (b0, b1) = (tiles.as_ptr(), tiles[w.k_tiles * TILE..].as_ptr());
-                // SAFETY: tiles 0-3 are zeroed accumulators; each iteration
-                // loads 16 rows × 64 bytes of A at `a0 + kt·64` and
-                // `a0 + 16·kp + kt·64` (row stride kp: the last byte read is
-                // 31·kp + kt·64 + 63 < 32·kp ≤ qa.len()), and one 1 KiB tile
-                // of each weight column tile (inside `tiles`, whose length is
-                // 2·k_tiles·TILE). Stores write 16 rows of 64 bytes, NB·4
-                // bytes apart, at offsets 0, 64, 16·NB·4 and 16·NB·4 + 64 of
-                // `acc` (MB·NB·4 bytes). No tile register is used by compiled
-                // code, so tiles keep their values between the asm blocks.
-                unsafe {
-                    asm!("tilezero tmm0", "tilezero tmm1", "tilezero tmm2", "tilezero tmm3", options(nostack, nomem));
-                    for kt in 0..w.k_tiles {
-                        asm!(
-                            "tileloadd tmm4, [{a0} + {lda} * 1]",
-                            "tileloadd tmm5, [{a1} + {lda} * 1]",
-                            "tileloadd tmm6, [{b0} + {s64} * 1]",
-                            "tileloadd tmm7, [{b1} + {s64} * 1]",
-                            "tdpbusd tmm0, tmm4, tmm6",
-                            "tdpbusd tmm1, tmm4, tmm7",
-                            "tdpbusd tmm2, tmm5, tmm6",
-                            "tdpbusd tmm3, tmm5, tmm7",
-                            a0 = in(reg) a0.add(kt * KT),
-                            a1 = in(reg) a0.add(16 * kp + kt * KT),
-                            lda = in(reg) kp,
-                            b0 = in(reg) b0.add(kt * TILE),
-                            b1 = in(reg) b1.add(kt * TILE),
-                            s64 = in(reg) 64usize,
-                            options(nostack, readonly),
-                        );
-                    }
-                    let c = acc.as_mut_ptr();
-                    asm!(
-                        "tilestored [{c0} + {ldc} * 1], tmm0",
-                        "tilestored [{c1} + {ldc} * 1], tmm1",
-                        "tilestored [{c2} + {ldc} * 1], tmm2",
-                        "tilestored [{c3} + {ldc} * 1], tmm3",
-                        c0 = in(reg) c,
-                        c1 = in(reg) c.add(NT),
-                        c2 = in(reg) c.add(16 * NB),
-                        c3 = in(reg) c.add(16 * NB + NT),
-                        ldc = in(reg) NB * 4,
-                        options(nostack),
-                    );
-                }
-                sink.block(b, &acc);
-            }
-            // SAFETY: releases this thread's tile state.
-            unsafe { asm!("tilerelease", options(nostack, nomem)) };
-        }
-    }
-
-    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-    mod imp {
-        use super::super::{Acc, QMatrix, Sink};
-        pub(super) fn rows(_: &[u8], _: usize, _: &QMatrix, _: &mut impl Sink) {}
     }
 }
 
