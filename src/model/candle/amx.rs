@@ -1,6 +1,7 @@
-//! Intel AMX (Linux x86-64) for the reduced precisions: whether this process
-//! may use the tiles, and the one routine int8 (`tdpbusd`) and bf16
-//! (`tdpbf16ps`) run on them.
+//! What the two reduced precisions (`qgemm` int8, `bgemm` bf16) share: the
+//! block shape, size checks and the split into row blocks; and Intel AMX
+//! (Linux x86-64): whether this process may use the tiles, and the one routine
+//! int8 (`tdpbusd`) and bf16 (`tdpbf16ps`) run on them.
 //!
 //! Both lay their operands out the same way: a block of [`MB`] activation
 //! rows, each a run of 64-byte tiles along the inputs, and weight tiles of
@@ -22,6 +23,49 @@ pub(crate) type Block<T> = [T; MB * NB];
 /// calls libm for `mul_add`).
 pub(crate) trait Sink<T> {
     fn block(&mut self, b: usize, sums: &Block<T>);
+}
+
+/// Checks the operand sizes of a reduced-precision product
+/// `c[m×n] (+)= a[m×k] · w + bias` (rows `lda` and `ldc` apart); `what`
+/// names the precision in the error.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_product(
+    what: &str,
+    (m, k, n): (usize, usize, usize),
+    (a, lda): (&[f32], usize),
+    (c, ldc): (&[f32], usize),
+    bias: Option<&[f32]>,
+) -> Result<(), String> {
+    if m > 0
+        && (bias.is_some_and(|b| b.len() != n)
+            || lda < k
+            || ldc < n
+            || (m - 1) * lda + k > a.len()
+            || (m - 1) * ldc + n > c.len())
+    {
+        return Err(format!("{what} product {m}×{k}·{k}×{n}: operand sizes do not match"));
+    }
+    Ok(())
+}
+
+/// Runs `block(r0, rows)` for each block of [`MB`] rows of `c` (`m` rows of
+/// `n` values, `ldc` apart; `rows` starts at row `r0`, the last block may be
+/// shorter), across the current rayon pool when there is more than one.
+pub(crate) fn for_row_blocks(
+    (m, n, ldc): (usize, usize, usize),
+    c: &mut [f32],
+    block: impl Fn(usize, &mut [f32]) -> Result<(), String> + Sync,
+) -> Result<(), String> {
+    use rayon::prelude::*;
+    if m == 0 {
+        return Ok(());
+    }
+    let c = &mut c[..(m - 1) * ldc + n];
+    if m <= MB {
+        block(0, c)
+    } else {
+        c.par_chunks_mut(MB * ldc).enumerate().try_for_each(|(b, rows)| block(b * MB, rows))
+    }
 }
 
 /// The tile product to run.

@@ -16,7 +16,6 @@
 
 use super::amx::{self, bf16_available as amx_bf16_available, Block, Sink, MB, NB};
 use super::fused::{Activation, FusedResult};
-use rayon::prelude::*;
 
 /// Inputs per tile.
 const KT: usize = 32;
@@ -171,16 +170,9 @@ pub(crate) fn bmatmul(
     s: &mut BScratch,
 ) -> FusedResult<()> {
     let (k, n) = (w.k, w.n);
+    amx::check_product("bf16", (m, k, n), (a, lda), (c, ldc), bias)?;
     if m == 0 {
         return Ok(());
-    }
-    if bias.is_some_and(|b| b.len() != n)
-        || lda < k
-        || ldc < n
-        || (m - 1) * lda + k > a.len()
-        || (m - 1) * ldc + n > c.len()
-    {
-        return Err(format!("bf16 product {m}×{k}·{k}×{n}: operand sizes do not match"));
     }
     if !kernel.is_available() {
         return Err(format!("the {kernel:?} bf16 kernel does not run on this CPU"));
@@ -240,12 +232,7 @@ pub(crate) fn bmatmul(
         let out = Epilogue { n, c_rows, ldc, rows: MB.min(m - r0), bias, accumulate, act };
         pulp::Arch::new().dispatch(RowBlock { qa: &qa[r0 * kp..(r0 + MB) * kp], kp, w, out, kernel })
     };
-    let c = &mut c[..(m - 1) * ldc + n];
-    if m <= MB {
-        block_rows(0, c)
-    } else {
-        c.par_chunks_mut(MB * ldc).enumerate().try_for_each(|(b, rows)| block_rows(b * MB, rows))
-    }
+    amx::for_row_blocks((m, n, ldc), c, block_rows)
 }
 
 /// Writes each finished block into `c_rows`: `c (+)= acc + bias`, then `act`.

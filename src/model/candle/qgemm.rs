@@ -19,7 +19,6 @@
 
 use super::amx::{self, Block, Sink, MB, NB};
 use super::fused::{Activation, FusedResult};
-use rayon::prelude::*;
 
 /// Inputs per tile.
 const KT: usize = 64;
@@ -264,16 +263,9 @@ pub(crate) fn qmatmul(
     s: &mut QScratch,
 ) -> FusedResult<()> {
     let (k, n) = (w.k, w.n);
+    amx::check_product("int8", (m, k, n), (a, lda), (c, ldc), bias)?;
     if m == 0 {
         return Ok(());
-    }
-    if bias.is_some_and(|b| b.len() != n)
-        || lda < k
-        || ldc < n
-        || (m - 1) * lda + k > a.len()
-        || (m - 1) * ldc + n > c.len()
-    {
-        return Err(format!("int8 product {m}×{k}·{k}×{n}: operand sizes do not match"));
     }
     if !kernel.is_available() {
         return Err(format!("the {kernel:?} int8 kernel does not run on this CPU"));
@@ -287,59 +279,34 @@ pub(crate) fn qmatmul(
     struct RowBlock<'a> {
         qa: &'a [u8],
         kp: usize,
-        w: &'a QMatrix,
-        c_rows: &'a mut [f32],
-        ldc: usize,
-        rows: usize,
-        scale: &'a [f32],
-        zero: &'a [i32],
-        bias: Option<&'a [f32]>,
-        accumulate: bool,
-        act: Option<Activation>,
+        out: Epilogue<'a>,
         kernel: Int8Kernel,
     }
     impl pulp::WithSimd for RowBlock<'_> {
         type Output = FusedResult<()>;
         #[inline(always)]
         fn with_simd<S: pulp::Simd>(self, _simd: S) -> FusedResult<()> {
-            let RowBlock { qa, kp, w, c_rows, ldc, rows, scale, zero, bias, accumulate, act, kernel } = self;
-            let mut sink = Epilogue { w, c_rows, ldc, rows, scale, zero, bias, accumulate, act };
+            let RowBlock { qa, kp, mut out, kernel } = self;
+            let w = out.w;
             match kernel {
                 Int8Kernel::Amx => {
                     let tiles: &[u8] = bytemuck::cast_slice(&w.tiles);
-                    amx::rows(amx::Op::Int8, qa, kp, tiles, (w.k_tiles, w.n_blocks), &mut sink)
+                    amx::rows(amx::Op::Int8, qa, kp, tiles, (w.k_tiles, w.n_blocks), &mut out)
                 }
-                Int8Kernel::Vnni => vnni::rows(qa, kp, w, &mut sink),
+                Int8Kernel::Vnni => vnni::rows(qa, kp, w, &mut out),
                 Int8Kernel::Portable => {
-                    portable_rows(qa, kp, w, &mut sink);
+                    portable_rows(qa, kp, w, &mut out);
                     Ok(())
                 }
             }
         }
     }
     let block_rows = |r0: usize, c_rows: &mut [f32]| -> FusedResult<()> {
-        pulp::Arch::new().dispatch(RowBlock {
-            qa: &qa[r0 * kp..(r0 + MB) * kp],
-            kp,
-            w,
-            c_rows,
-            ldc,
-            rows: MB.min(m - r0),
-            scale: &sa[r0..],
-            zero: &za[r0..],
-            bias,
-            accumulate,
-            act,
-            kernel,
-        })
+        let (scale, zero, rows) = (&sa[r0..], &za[r0..], MB.min(m - r0));
+        let out = Epilogue { w, c_rows, ldc, rows, scale, zero, bias, accumulate, act };
+        pulp::Arch::new().dispatch(RowBlock { qa: &qa[r0 * kp..(r0 + MB) * kp], kp, out, kernel })
     };
-    // `c` from row 0, cut into blocks of MB rows (the last may be shorter).
-    let c = &mut c[..(m - 1) * ldc + n];
-    if m <= MB {
-        block_rows(0, c)
-    } else {
-        c.par_chunks_mut(MB * ldc).enumerate().try_for_each(|(b, rows)| block_rows(b * MB, rows))
-    }
+    amx::for_row_blocks((m, n, ldc), c, block_rows)
 }
 
 /// One finished block and where its rows go.
