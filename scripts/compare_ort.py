@@ -96,10 +96,12 @@ def newsie_tags(words, entities):
 
 
 def export(model_dir, out_dir):
-    """ONNX f32 and dynamic-int8 files of the model (made once)."""
+    """ONNX f32 and dynamic-int8 files of the model (made again when the weights are newer)."""
     f32 = os.path.join(out_dir, "model-f32.onnx")
     int8 = os.path.join(out_dir, "model-int8.onnx")
-    if os.path.exists(f32) and os.path.exists(int8):
+    weights = os.path.join(model_dir, "model.safetensors")
+    fresh = lambda p: os.path.exists(p) and os.path.getmtime(p) >= os.path.getmtime(weights)
+    if fresh(f32) and fresh(int8):
         return f32, int8
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
