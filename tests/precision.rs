@@ -70,62 +70,70 @@ fn close_to_f32(what: &str, f32_logits: &Array3<f32>, q: &Array3<f32>, lens: &[u
     assert!(worst > 0.0, "{what}: logits are exactly f32's: the reduced path did not run");
 }
 
-#[test]
-fn every_bf16_kernel_gives_nearly_the_same_logits_close_to_f32() {
+/// For each kernel the CPU runs (`kernels`, the portable one among them):
+/// the model converted by `convert`, its logits close to f32's, and checked
+/// against the first kernel's logits by `agree(kernel, first, these)`.
+fn each_kernel<K: Copy + std::fmt::Debug>(
+    kernels: &[K],
+    convert: impl Fn(CandleModel, K) -> CandleModel,
+    agree: impl Fn(K, &Array3<f32>, &Array3<f32>),
+) {
     let dir = model_dir();
     let ex = Extractor::new().unwrap();
     let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
     let load = || CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
     let (f32_logits, lens) = logits(&load(), &ex);
-    let kernels: Vec<_> =
-        [Bf16Kernel::Amx, Bf16Kernel::Avx512, Bf16Kernel::Portable].into_iter().filter(|k| k.is_available()).collect();
-    assert!(kernels.contains(&Bf16Kernel::Portable));
     let mut first: Option<Array3<f32>> = None;
-    for kernel in kernels {
-        let model = load().with_bf16_kernel(kernel).unwrap();
-        assert_eq!(model.precision(), Precision::Bf16);
-        assert_eq!(model.bf16_kernel(), Some(kernel));
-        let (q, _) = logits(&model, &ex);
-        // Products of bf16 values are exact in f32; kernels add them in
-        // different orders, which moves logits by rounding only.
-        // Six layers of bf16 activations carry that on: bound it by 1% of the
-        // logits' range (measured: 0.019 and 0.014 against AMX for AVX-512 and
-        // portable, logits up to 9.0).
+    for &kernel in kernels {
+        let (q, _) = logits(&convert(load(), kernel), &ex);
         if let Some(first) = &first {
-            let worst = q.iter().zip(first.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
-            let range = first.iter().fold(0f32, |m, v| m.max(v.abs()));
-            assert!(worst < 0.01 * range, "{kernel:?} differs from the first kernel by {worst} (range {range})");
+            agree(kernel, first, &q);
         }
-        close_to_f32(&format!("bf16 {kernel:?}"), &f32_logits, &q, &lens);
+        close_to_f32(&format!("{kernel:?}"), &f32_logits, &q, &lens);
         first.get_or_insert(q);
     }
 }
 
 #[test]
+fn every_bf16_kernel_gives_nearly_the_same_logits_close_to_f32() {
+    let kernels: Vec<_> =
+        [Bf16Kernel::Amx, Bf16Kernel::Avx512, Bf16Kernel::Portable].into_iter().filter(|k| k.is_available()).collect();
+    assert!(kernels.contains(&Bf16Kernel::Portable));
+    let convert = |model: CandleModel, kernel| {
+        let model = model.with_bf16_kernel(kernel).unwrap();
+        assert_eq!(model.precision(), Precision::Bf16);
+        assert_eq!(model.bf16_kernel(), Some(kernel));
+        model
+    };
+    // Products of bf16 values are exact in f32; kernels add them in
+    // different orders, which moves logits by rounding only. Six layers of
+    // bf16 activations carry that on: bound it by 1% of the logits' range
+    // (measured: 0.019 and 0.014 against AMX for AVX-512 and portable,
+    // logits up to 9.0).
+    each_kernel(&kernels, convert, |kernel, first, q| {
+        let worst = q.iter().zip(first.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        let range = first.iter().fold(0f32, |m, v| m.max(v.abs()));
+        assert!(worst < 0.01 * range, "{kernel:?} differs from the first kernel by {worst} (range {range})");
+    });
+}
+
+#[test]
 fn every_int8_kernel_gives_the_same_logits_close_to_f32() {
-    let dir = model_dir();
-    let ex = Extractor::new().unwrap();
-    let cfg = ModelConfig::from_file(&dir.join("config.json")).unwrap();
-    let load = || CandleModel::load(&dir.join("model.safetensors"), &cfg).unwrap();
-    let (f32_logits, lens) = logits(&load(), &ex);
     let kernels: Vec<_> =
         [Int8Kernel::Amx, Int8Kernel::Vnni, Int8Kernel::Portable].into_iter().filter(|k| k.is_available()).collect();
     assert!(kernels.contains(&Int8Kernel::Portable), "the portable kernel runs everywhere");
-    let mut first: Option<Array3<f32>> = None;
-    for kernel in kernels {
-        let model = load().with_int8_kernel(kernel).unwrap();
+    let convert = |model: CandleModel, kernel| {
+        let model = model.with_int8_kernel(kernel).unwrap();
         assert_eq!(model.precision(), Precision::Int8);
         assert_eq!(model.int8_kernel(), Some(kernel));
-        let (q, _) = logits(&model, &ex);
-        // Integer sums are exact and scaled back by the same code: the
-        // kernels agree to rounding of the f32 epilogue.
-        if let Some(first) = &first {
-            let worst = q.iter().zip(first.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
-            assert!(worst < 1e-4, "{kernel:?} differs from the first kernel by {worst}");
-        }
-        close_to_f32(&format!("{kernel:?}"), &f32_logits, &q, &lens);
-        first.get_or_insert(q);
-    }
+        model
+    };
+    // Integer sums are exact and scaled back by the same code: the kernels
+    // agree to rounding of the f32 epilogue.
+    each_kernel(&kernels, convert, |kernel, first, q| {
+        let worst = q.iter().zip(first.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(worst < 1e-4, "{kernel:?} differs from the first kernel by {worst}");
+    });
 }
 
 #[test]

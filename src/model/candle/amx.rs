@@ -28,7 +28,6 @@ pub(crate) trait Sink<T> {
 /// Checks the operand sizes of a reduced-precision product
 /// `c[m×n] (+)= a[m×k] · w + bias` (rows `lda` and `ldc` apart); `what`
 /// names the precision in the error.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn check_product(
     what: &str,
     (m, k, n): (usize, usize, usize),

@@ -38,13 +38,7 @@ pub enum Bf16Kernel {
 impl Bf16Kernel {
     /// The fastest kernel this CPU and operating system can run.
     pub fn detect() -> Bf16Kernel {
-        if amx_bf16_available() {
-            Bf16Kernel::Amx
-        } else if avx512_available() {
-            Bf16Kernel::Avx512
-        } else {
-            Bf16Kernel::Portable
-        }
+        [Bf16Kernel::Amx, Bf16Kernel::Avx512].into_iter().find(|k| k.is_available()).unwrap_or(Bf16Kernel::Portable)
     }
 
     /// Whether this CPU (and operating system) can run the kernel.

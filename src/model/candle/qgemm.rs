@@ -41,13 +41,7 @@ pub enum Int8Kernel {
 impl Int8Kernel {
     /// The fastest kernel this CPU and operating system can run.
     pub fn detect() -> Int8Kernel {
-        if amx::int8_available() {
-            Int8Kernel::Amx
-        } else if vnni_available() {
-            Int8Kernel::Vnni
-        } else {
-            Int8Kernel::Portable
-        }
+        [Int8Kernel::Amx, Int8Kernel::Vnni].into_iter().find(|k| k.is_available()).unwrap_or(Int8Kernel::Portable)
     }
 
     /// Whether this CPU (and operating system) can run the kernel.
@@ -115,7 +109,7 @@ impl QMatrix {
                 *m = m.max(v.abs());
             }
         }
-        if let Some(j) = w[..n].iter().zip(&amax).position(|(_, m)| !m.is_finite()) {
+        if let Some(j) = amax.iter().position(|m| !m.is_finite()) {
             return Err(format!("int8 weights: column {j} is not finite"));
         }
         if w.iter().any(|v| v.is_nan()) {
@@ -385,49 +379,34 @@ fn dequantize<const ADD: bool>(out: RowsOut<'_>) {
     }
 }
 
-/// The portable kernel: the same sums in plain loops, compiled for the CPU's
-/// SIMD width (pulp's run-time dispatch).
+/// The portable kernel: the same sums in plain loops (inlined into the
+/// caller's SIMD dispatch, so compiled for the CPU's width).
 #[inline(always)]
 fn portable_rows(qa: &[u8], kp: usize, w: &QMatrix, sink: &mut impl Sink<i32>) {
-    struct Op<'a> {
-        qa: &'a [u8],
-        kp: usize,
-        w: &'a QMatrix,
-        b: usize,
-        acc: &'a mut Acc,
-    }
-    impl pulp::WithSimd for Op<'_> {
-        type Output = ();
-        #[inline(always)]
-        fn with_simd<S: pulp::Simd>(self, _simd: S) {
-            let Op { qa, kp, w, b, acc } = self;
-            let tiles = w.block(b);
-            acc.fill(0);
-            for half in 0..2 {
-                for kt in 0..w.k_tiles {
-                    let tile = &tiles[(half * w.k_tiles + kt) * TILE..][..TILE];
-                    for i in 0..MB {
-                        let a = &qa[a_at(i, kt, kp)..][..KT];
-                        let mut out = [0i32; NT];
-                        for (aq, quad) in a.chunks_exact(4).zip(tile.chunks_exact(64)) {
-                            for t in 0..4 {
-                                let x = i32::from(aq[t]);
-                                for (c, o) in out.iter_mut().enumerate() {
-                                    *o += x * i32::from(quad[c * 4 + t]);
-                                }
+    let mut acc: Acc = [0; MB * NB];
+    for b in 0..w.n_blocks {
+        let tiles = w.block(b);
+        acc.fill(0);
+        for half in 0..2 {
+            for kt in 0..w.k_tiles {
+                let tile = &tiles[(half * w.k_tiles + kt) * TILE..][..TILE];
+                for i in 0..MB {
+                    let a = &qa[a_at(i, kt, kp)..][..KT];
+                    let mut out = [0i32; NT];
+                    for (aq, quad) in a.chunks_exact(4).zip(tile.chunks_exact(64)) {
+                        for t in 0..4 {
+                            let x = i32::from(aq[t]);
+                            for (c, o) in out.iter_mut().enumerate() {
+                                *o += x * i32::from(quad[c * 4 + t]);
                             }
                         }
-                        for (o, v) in acc[i * NB + half * NT..][..NT].iter_mut().zip(out) {
-                            *o += v;
-                        }
+                    }
+                    for (o, v) in acc[i * NB + half * NT..][..NT].iter_mut().zip(out) {
+                        *o += v;
                     }
                 }
             }
         }
-    }
-    let mut acc: Acc = [0; MB * NB];
-    for b in 0..w.n_blocks {
-        pulp::Arch::new().dispatch(Op { qa, kp, w, b, acc: &mut acc });
         sink.block(b, &acc);
     }
 }
