@@ -59,7 +59,33 @@ pub(crate) fn is_possessive(w: &str) -> bool {
     POSSESSIVES.contains(&w)
 }
 
+/// Wire-service headline slugs written before a hyphen: "BRIEF-Kao Corp",
+/// "EXCLUSIVE-Adani", "UPDATE 2-Ford" ("UPDATE" then "2-").
+#[rustfmt::skip]
+const SLUGS: &[&str] = &[
+    "BRIEF", "EXCLUSIVE", "UPDATE", "RPT", "REFILE", "CORRECTED", "CORRECTION", "INSIGHT", "ANALYSIS",
+    "FACTBOX", "EXPLAINER", "WRAPUP", "INTERVIEW", "TIMELINE", "PREVIEW", "COLUMN", "BREAKINGVIEWS", "FOCUS",
+    "BUZZ", "GRAPHIC", "POLL", "FEATURE", "REVIEW", "OBITUARY", "PROFILE", "SCENARIOS", "QUOTEBOX", "URGENT",
+];
+
+/// The length of a headline slug and its hyphen at the start of `w`, when a
+/// capital letter or digit follows the hyphen: "BRIEF-" of "BRIEF-Kao", "2-"
+/// of "2-Ford" after "UPDATE".
+fn slug_len(w: &str, after_update: bool) -> Option<usize> {
+    let (head, rest) = w.split_once('-')?;
+    let slug = SLUGS.contains(&head) || (after_update && head.len() <= 2 && head.bytes().all(|b| b.is_ascii_digit()));
+    let next = rest.chars().next()?;
+    (slug && (next.is_uppercase() || next.is_ascii_digit())).then_some(head.len() + 1)
+}
+
 fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Range<usize>>) {
+    // "BRIEF-Kao Corp", "UPDATE 2-Ford": the slug and its hyphen are words of their own.
+    let after_update = out.last().is_some_and(|w| &text[w.clone()] == "UPDATE");
+    if let Some(n) = slug_len(&text[s..e], after_update) {
+        out.push(s..s + n - 1);
+        out.push(s + n - 1..s + n);
+        s += n;
+    }
     // A clitic written apart ("'s", "'re", "n't" in CoNLL's spacing) is one word.
     if is_clitic(&text[s..e]) {
         out.push(s..e);
@@ -165,6 +191,11 @@ mod tests {
         // A run of possessives is possessive words, not an apostrophe and an "s" (found by the soak).
         assert_eq!(ws("IMF 's's's ’s,"), vec!["IMF", "'s", "'s", "'s", "’s", ","]);
         assert_eq!(ws("REUTERS/Baz Ratner"), vec!["REUTERS", "/", "Baz", "Ratner"]);
+        // Headline slugs: "BRIEF-KAO CORP", "UPDATE 2-Ford's"; other hyphens stay.
+        assert_eq!(ws("BRIEF-KAO CORP"), vec!["BRIEF", "-", "KAO", "CORP"]);
+        assert_eq!(ws("UPDATE 2-Ford's"), vec!["UPDATE", "2", "-", "Ford", "'s"]);
+        assert_eq!(ws("BRIEF-"), vec!["BRIEF-"]);
+        assert_eq!(ws("2-Ford ISIS-K BRIEF-ly"), vec!["2-Ford", "ISIS-K", "BRIEF-ly"]);
         assert_eq!(ws("Zoë — Москва"), vec!["Zoë", "—", "Москва"]);
         // Control and format characters separate words, as the tokenizer's
         // normaliser deletes them (they used to glue "Kerry\x0bmet").
