@@ -166,7 +166,8 @@ impl Decoder<'_> {
 /// to words and captions carry position markers:
 /// - split at a bracket ("Ranyon ( Rangoon )");
 /// - trim punctuation and possessive words (`'s`) off both ends ("Abe .",
-///   "Modi (", "Acme Corp 's");
+///   "Modi (", "Acme Corp 's"), except a possessive glued to the end of an
+///   organisation's name ("McDonald's", "Moody's");
 /// - drop photo-caption markers: "L", "R", "C", "2nd L", "L-R" ... in brackets.
 fn clean_spans(
     text: &str,
@@ -190,6 +191,17 @@ fn clean_spans(
                 x += 1;
             }
             while y > x && is_edge(y - 1) {
+                // "McDonald's", "Moody's": a possessive glued to the last word of
+                // an organisation the model reads it in is part of the name
+                // (CoNLL-2003 tags "Moody 's" so); "Acme Corp 's unit" is not.
+                if kind == EntityKind::Organization
+                    && y - 1 > x
+                    && crate::text::is_possessive(word(y - 1))
+                    && words[y - 2].end == words[y - 1].start
+                    && !is_edge(y - 2)
+                {
+                    break;
+                }
                 y -= 1;
             }
             if x < y && !caption_marker(text, words, x, y) {
@@ -408,7 +420,7 @@ mod tests {
     /// slashes split one, and caption markers are not entities.
     #[test]
     fn spans_fit_real_text() {
-        let t = "Baz Ratner ( REUTERS ) said Acme Corp's unit ( R ) met Modi ( 2nd L ) at Procter & Gamble .";
+        let t = "Baz Ratner ( REUTERS ) said Acme Corp 's unit ( R ) met Modi ( 2nd L ) at Procter & Gamble .";
         let words = crate::text::words(t, 0..t.len());
         let span = |a: &str| {
             let i = words.iter().position(|w| &t[w.clone()] == a).unwrap();
@@ -433,6 +445,14 @@ mod tests {
         let got: Vec<&str> =
             clean_spans(t, &words, spans).into_iter().map(|(s, e, _)| &t[words[s].start..words[e - 1].end]).collect();
         assert_eq!(got, ["IMF"]);
+        // A possessive glued to an organisation's name stays when the model reads it
+        // in the name; a person's or place's never does.
+        let t = "McDonald's and Kerry's";
+        let words = crate::text::words(t, 0..t.len());
+        let spans = vec![(0, 2, EntityKind::Organization), (3, 5, EntityKind::Person)];
+        let got: Vec<&str> =
+            clean_spans(t, &words, spans).into_iter().map(|(s, e, _)| &t[words[s].start..words[e - 1].end]).collect();
+        assert_eq!(got, ["McDonald's", "Kerry"]);
     }
 
     #[test]
