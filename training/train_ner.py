@@ -39,6 +39,17 @@ from casing import NUM_CLASSES, token_casing  # noqa: E402
 TYPES = ["PER", "ORG", "LOC", "MISC"]
 LABELS = ["O"] + [f"{p}-{t}" for t in TYPES for p in ("B", "I")]
 L2I = {l: i for i, l in enumerate(LABELS)}
+# The syntax heads (--syntax): CoNLL-2003's own part-of-speech column (Penn Treebank
+# tags) and its chunk column, converted from IOB1 to BIO. A word the data does not
+# tag (a made-up dateline or caption, a punctuation mark inside a listed name) is
+# left out of their loss.
+POS_TAGS = ('" # $ \'\' ( ) , . : CC CD DT EX FW IN JJ JJR JJS LS MD NN NNP NNPS NNS NN|SYM PDT POS PRP PRP$ '
+            'RB RBR RBS RP SYM TO UH VB VBD VBG VBN VBP VBZ WDT WP WP$ WRB').split()
+CHUNK_TYPES = ["NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "CONJP", "INTJ", "LST"]
+CHUNK_TAGS = ["O"] + [f"{p}-{t}" for t in CHUNK_TYPES for p in ("B", "I")]
+POS2I = {t: i for i, t in enumerate(POS_TAGS)}
+CHUNK2I = {t: i for i, t in enumerate(CHUNK_TAGS)}
+NO_SYN = (-100, -100)
 
 
 def base_dir():
@@ -48,14 +59,16 @@ def base_dir():
 
 
 def read_conll(path):
-    """Documents -> sentences -> (words, BIO tags). Input tags are IOB1."""
-    docs, doc, words, tags = [], [], [], []
+    """Documents -> sentences -> (words, BIO tags, syntax). Input tags are IOB1;
+    syntax is one (POS id, chunk id) per word, chunks converted to BIO."""
+    docs, doc, words, tags, pos, chunks = [], [], [], [], [], []
 
     def flush_sentence():
-        nonlocal words, tags
+        nonlocal words, tags, pos, chunks
         if words:
-            doc.append((words, iob1_to_bio(tags)))
-        words, tags = [], []
+            syn = [(POS2I.get(p, -100), CHUNK2I.get(c, -100)) for p, c in zip(pos, iob1_to_bio(chunks))]
+            doc.append((words, iob1_to_bio(tags), syn))
+        words, tags, pos, chunks = [], [], [], []
 
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -72,6 +85,8 @@ def read_conll(path):
             cols = line.split(" ")
             words.append(cols[0])
             tags.append(cols[-1])
+            pos.append(cols[1] if len(cols) >= 4 else "")
+            chunks.append(cols[2] if len(cols) >= 4 else "O")
     flush_sentence()
     if doc:
         docs.append(doc)
@@ -102,7 +117,7 @@ def name_pool(docs):
     """Words of PER entities in the training data (title-case ones)."""
     pool = set()
     for doc in docs:
-        for words, tags in doc:
+        for words, tags, _ in doc:
             for w, t in zip(words, tags):
                 if t.endswith("PER") and w[:1].isupper() and w.isalpha():
                     pool.add(w)
@@ -117,7 +132,7 @@ def swap_names(docs, rng, prob, pool):
     out = []
     for doc in docs:
         new_doc = []
-        for words, tags in doc:
+        for words, tags, syn in doc:
             words = list(words)
             i = 0
             while i < len(words):
@@ -135,7 +150,7 @@ def swap_names(docs, rng, prob, pool):
                     i = j
                 else:
                     i += 1
-            new_doc.append((words, tags))
+            new_doc.append((words, tags, syn))
         out.append(new_doc)
     return out
 
@@ -174,8 +189,8 @@ def swap_mentions(docs, rng, prob, lists, kinds):
     out = []
     for doc in docs:
         new_doc = []
-        for words, tags in doc:
-            nw, nt, i = [], [], 0
+        for words, tags, syn in doc:
+            nw, nt, ns, i = [], [], [], 0
             while i < len(words):
                 t = tags[i]
                 if t.startswith("B-") and t[2:] in kinds:
@@ -187,16 +202,34 @@ def swap_mentions(docs, rng, prob, lists, kinds):
                         name = rng.choice(lists[kind])
                         nw += name
                         nt += ["B-" + kind] + ["I-" + kind] * (len(name) - 1)
+                        ns += name_syntax(name, syn[i])
                     else:
                         nw += words[i:j]
                         nt += tags[i:j]
+                        ns += syn[i:j]
                     i = j
                 else:
                     nw.append(words[i])
                     nt.append(t)
+                    ns.append(syn[i])
                     i += 1
-            new_doc.append((nw, nt))
+            new_doc.append((nw, nt, ns))
         out.append(new_doc)
+    return out
+
+
+def name_syntax(name, first):
+    """Syntax labels of a listed name put in place of a mention whose first word
+    had `first`: the first word keeps its chunk, the others continue it; words
+    are proper nouns, punctuation is left out of the loss."""
+    pos, chunk = first
+    cont = chunk
+    if chunk >= 0 and CHUNK_TAGS[chunk].startswith("B-"):
+        cont = CHUNK2I["I-" + CHUNK_TAGS[chunk][2:]]
+    out = []
+    for k, w in enumerate(name):
+        p = POS2I["NNP"] if any(ch.isalnum() for ch in w) else -100
+        out.append((p, chunk if k == 0 else cont))
     return out
 
 
@@ -230,7 +263,7 @@ def dateline(rng, lists):
     w, t = _ent([rng.choice(AGENCIES)], "ORG")
     words += ["("] + w + [")", rng.choice(["-", "--", "-"])]
     tags += ["O"] + t + ["O", "O"]
-    return words, tags
+    return words, tags, [NO_SYN] * len(words)
 
 
 def caption(rng, lists):
@@ -264,7 +297,7 @@ def caption(rng, lists):
     if rng.random() < 0.3:
         words += ["/", "File", "Photo"]
         tags += ["O", "O", "O"]
-    return words, tags
+    return words, tags, [NO_SYN] * len(words)
 
 
 def augment_text(docs, rng, args, lists):
@@ -275,16 +308,16 @@ def augment_text(docs, rng, args, lists):
     out = []
     for doc in docs:
         new_doc = []
-        for words, tags in doc:
+        for words, tags, syn in doc:
             r = rng.random()
             if r < args.upper:
                 words = [w.upper() for w in words]
             elif r < args.upper + args.lower:
                 words = [w.lower() for w in words]
-            new_doc.append((words, tags))
+            new_doc.append((words, tags, syn))
         if lists is not None and rng.random() < args.datelines:
             # CoNLL's own dateline ("BRUSSELS 1996-08-22") is replaced, else one is put after the heading.
-            at = next((i for i, (w, _) in enumerate(new_doc[:3]) if re.fullmatch(r"\d{4}-\d\d-\d\d", w[-1])), None)
+            at = next((i for i, (w, _, _) in enumerate(new_doc[:3]) if re.fullmatch(r"\d{4}-\d\d-\d\d", w[-1])), None)
             if at is not None:
                 new_doc[at] = dateline(rng, lists)
             else:
@@ -296,16 +329,18 @@ def augment_text(docs, rng, args, lists):
 
 
 def encode_sentences(tok, sentences):
-    """Encode a list of (words, tags) as one text; returns per-token arrays."""
-    text_parts, word_spans, word_tags, sent_of_word = [], [], [], []
+    """Encode a list of (words, tags, syntax) as one text; returns per-token arrays
+    (syntax labels on each word's first sub-word only)."""
+    text_parts, word_spans, word_tags, word_syn, sent_of_word = [], [], [], [], []
     pos = 0
-    for si, (words, tags) in enumerate(sentences):
-        for w, t in zip(words, tags):
+    for si, (words, tags, syn) in enumerate(sentences):
+        for w, t, y in zip(words, tags, syn):
             if pos:
                 text_parts.append(" ")
                 pos += 1
             word_spans.append((pos, pos + len(w)))
             word_tags.append(t)
+            word_syn.append(y)
             sent_of_word.append(si)
             text_parts.append(w)
             pos += len(w)
@@ -315,7 +350,7 @@ def encode_sentences(tok, sentences):
         for c in range(s, e):
             char_word[c] = wi
     enc = tok.encode(text, add_special_tokens=False)
-    ids, types, labels, first = [], [], [], []
+    ids, types, labels, first, syn_labels = [], [], [], [], []
     seen = set()
     for tid, (s, e) in zip(enc.ids, enc.offsets):
         wi = char_word[s] if s < len(text) else -1
@@ -325,20 +360,24 @@ def encode_sentences(tok, sentences):
         if wi < 0:
             labels.append(L2I["O"])
             first.append(-1)
+            syn_labels.append(NO_SYN)
             continue
         tag = word_tags[wi]
         if wi in seen:
             labels.append(L2I["O"] if tag == "O" else L2I["I-" + tag[2:]])
             first.append(-1)
+            syn_labels.append(NO_SYN)
         else:
             seen.add(wi)
             labels.append(L2I[tag])
             first.append(wi)
-    return ids, types, labels, first, len(word_spans)
+            syn_labels.append(word_syn[wi])
+    return ids, types, labels, first, len(word_spans), syn_labels
 
 
 def build_examples(tok, docs, max_len, context, single=0.0, rng=None):
-    """Examples: (ids, types, labels, first_token_word_index, gold word tags).
+    """Examples: (ids, types, labels, first_token_word_index, gold word tags,
+    per-token (POS, chunk) labels).
     With `context`, a document's fraction `single` (drawn with `rng`) still
     gives one example per sentence, so the model also reads lone sentences."""
     cap = max_len - 2
@@ -348,10 +387,10 @@ def build_examples(tok, docs, max_len, context, single=0.0, rng=None):
         for sent in doc:
             n = len(encode_sentences(tok, [sent])[0])
             if n > cap:  # split an over-long sentence by words
-                words, tags = sent
+                words, tags, syn = sent
                 step = max(1, len(words) * cap // (n + 1))
                 for i in range(0, len(words), step):
-                    part = (words[i : i + step], tags[i : i + step])
+                    part = (words[i : i + step], tags[i : i + step], syn[i : i + step])
                     units.append((part, len(encode_sentences(tok, [part])[0])))
             else:
                 units.append((sent, n))
@@ -366,9 +405,9 @@ def build_examples(tok, docs, max_len, context, single=0.0, rng=None):
         if cur:
             groups.append(cur)
         for g in groups:
-            ids, types, labels, first, _ = encode_sentences(tok, g)
-            gold = [t for words_tags in g for t in words_tags[1]]
-            examples.append((ids[:cap], types[:cap], labels[:cap], first[:cap], gold))
+            ids, types, labels, first, _, syn = encode_sentences(tok, g)
+            gold = [t for sent in g for t in sent[1]]
+            examples.append((ids[:cap], types[:cap], labels[:cap], first[:cap], gold, syn[:cap]))
     return examples
 
 
@@ -378,14 +417,16 @@ def collate(batch, cls_id, sep_id, pad_id):
     types = torch.zeros((len(batch), n), dtype=torch.long)
     mask = torch.zeros((len(batch), n), dtype=torch.long)
     labels = torch.full((len(batch), n), -100, dtype=torch.long)
-    for i, (tid, ty, lab, _, _) in enumerate(batch):
+    syn = torch.full((len(batch), n, 2), -100, dtype=torch.long)
+    for i, (tid, ty, lab, _, _, sy) in enumerate(batch):
         k = len(tid)
         ids[i, 0], ids[i, k + 1] = cls_id, sep_id
         ids[i, 1 : k + 1] = torch.tensor(tid)
         types[i, 1 : k + 1] = torch.tensor(ty)
         mask[i, : k + 2] = 1
         labels[i, 1 : k + 1] = torch.tensor(lab)
-    return ids, types, mask, labels
+        syn[i, 1 : k + 1] = torch.tensor(sy, dtype=torch.long).view(k, 2)
+    return ids, types, mask, labels, syn
 
 
 def spans(tags):
@@ -400,20 +441,64 @@ def spans(tags):
     return out
 
 
+class BertWithSyntax(BertForTokenClassification):
+    """BertForTokenClassification plus two linear heads on the same encoder
+    output: part of speech and chunk per word (first sub-word). The checkpoint
+    stays a plain BertForTokenClassification for `transformers` (the extra
+    tensors `pos_classifier.*` and `chunk_classifier.*` are ignored there);
+    newsie reads them when present. Label names are in the config
+    (`newsie_pos_labels`, `newsie_chunk_labels`)."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.pos_classifier = torch.nn.Linear(config.hidden_size, len(config.newsie_pos_labels))
+        self.chunk_classifier = torch.nn.Linear(config.hidden_size, len(config.newsie_chunk_labels))
+        self.post_init()
+
+    def forward(self, input_ids=None, token_type_ids=None, attention_mask=None, labels=None, syntax=None,
+                syntax_weight=0.5):
+        h = self.dropout(self.bert(input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)[0])
+        logits = self.classifier(h)
+        pos, chunk = self.pos_classifier(h), self.chunk_classifier(h)
+        loss = None
+        if labels is not None:
+            ce = torch.nn.functional.cross_entropy
+            loss = ce(logits.flatten(0, 1), labels.flatten(), ignore_index=-100)
+            if syntax is not None:
+                loss = loss + syntax_weight * (
+                    ce(pos.flatten(0, 1), syntax[..., 0].flatten(), ignore_index=-100)
+                    + ce(chunk.flatten(0, 1), syntax[..., 1].flatten(), ignore_index=-100)
+                )
+        return types_namespace(loss=loss, logits=logits, pos_logits=pos, chunk_logits=chunk)
+
+
+def types_namespace(**kw):
+    import types
+
+    return types.SimpleNamespace(**kw)
+
+
 @torch.no_grad()
-def evaluate(model, examples, args, cls_id, sep_id, pad_id, use_types):
+def evaluate(model, examples, args, cls_id, sep_id, pad_id, use_types, report=None):
+    """Entity F1 on `examples`; with syntax heads, POS and chunk-tag accuracy
+    per word go into `report`."""
     model.eval()
     tp = fp = fn = 0
+    syn_right, syn_total = [0, 0], 0
     order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
     for b in range(0, len(order), 64):
         batch = [examples[i] for i in order[b : b + 64]]
-        ids, types, mask, _ = collate(batch, cls_id, sep_id, pad_id)
-        logits = model(
-            input_ids=ids, token_type_ids=types if use_types else None, attention_mask=mask
-        ).logits
+        ids, types, mask, _, syn = collate(batch, cls_id, sep_id, pad_id)
+        out = model(input_ids=ids, token_type_ids=types if use_types else None, attention_mask=mask)
+        logits = out.logits
+        if hasattr(out, "pos_logits"):
+            known = syn[..., 0] >= 0
+            syn_total += int(known.sum())
+            syn_right[0] += int(((out.pos_logits.argmax(-1) == syn[..., 0]) & known).sum())
+            syn_right[1] += int(((out.chunk_logits.argmax(-1) == syn[..., 1]) & known).sum())
         pred = logits.argmax(-1)
         for i, ex in enumerate(batch):
-            _, _, _, first, gold = ex
+            _, _, _, first, gold, _ = ex
             words = [None] * len(gold)
             for k, wi in enumerate(first):
                 if wi >= 0:
@@ -425,10 +510,13 @@ def evaluate(model, examples, args, cls_id, sep_id, pad_id, use_types):
             fn += len(g - p)
     prec = tp / max(1, tp + fp)
     rec = tp / max(1, tp + fn)
+    if report is not None and syn_total:
+        report["pos_accuracy"] = round(syn_right[0] / syn_total, 4)
+        report["chunk_accuracy"] = round(syn_right[1] / syn_total, 4)
     return 2 * prec * rec / max(1e-9, prec + rec)
 
 
-def make_model(base, casing):
+def make_model(base, casing, syntax):
     cfg = BertConfig.from_pretrained(base)
     cfg.num_labels = len(LABELS)
     cfg.id2label = dict(enumerate(LABELS))
@@ -437,7 +525,12 @@ def make_model(base, casing):
     if casing:
         cfg.type_vocab_size = NUM_CLASSES
         cfg.newsie_casing = "alnum_run_v1"
-    model = BertForTokenClassification(cfg)
+    if syntax:
+        cfg.newsie_pos_labels = POS_TAGS
+        cfg.newsie_chunk_labels = CHUNK_TAGS
+        model = BertWithSyntax(cfg)
+    else:
+        model = BertForTokenClassification(cfg)
     enc = BertModel.from_pretrained(base)
     state = enc.state_dict()
     key = "embeddings.token_type_embeddings.weight"
@@ -480,6 +573,8 @@ def main():
                     help="fraction of documents read one sentence per example (with document windows)")
     ap.add_argument("--save-last", action="store_true",
                     help="keep the last epoch instead of the best on --dev (when --dev is also trained on)")
+    ap.add_argument("--syntax", type=float, default=0.0,
+                    help="weight of the part-of-speech and chunk heads' loss (0: no syntax heads)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
     args = ap.parse_args()
 
@@ -530,7 +625,7 @@ def main():
     # The learning-rate schedule is sized on the first epoch's examples: augmentation
     # (--single above all) changes how many examples an epoch has.
     epoch_train = epoch_examples()
-    model = make_model(base, casing).to(device)
+    model = make_model(base, casing, args.syntax > 0).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(epoch_train) / args.batch)
     total = steps_per_epoch * args.epochs
@@ -553,9 +648,12 @@ def main():
         random.shuffle(batches)
         t1, seen = time.time(), 0
         for bi, b in enumerate(batches):
-            ids, types, mask, labels = (x.to(device) for x in collate([train[i] for i in b], cls_id, sep_id, pad_id))
+            ids, types, mask, labels, syn = (
+                x.to(device) for x in collate([train[i] for i in b], cls_id, sep_id, pad_id)
+            )
+            extra = {"syntax": syn, "syntax_weight": args.syntax} if args.syntax > 0 else {}
             out = model(
-                input_ids=ids, token_type_ids=types if casing else None, attention_mask=mask, labels=labels
+                input_ids=ids, token_type_ids=types if casing else None, attention_mask=mask, labels=labels, **extra
             )
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -571,10 +669,11 @@ def main():
                     flush=True,
                 )
         model.cpu()
-        f1 = evaluate(model, dev, args, cls_id, sep_id, pad_id, casing)
+        report = {}
+        f1 = evaluate(model, dev, args, cls_id, sep_id, pad_id, casing, report)
         model.to(device)
-        history.append({"epoch": epoch + 1, "dev_f1": round(f1, 4), "seconds": round(time.time() - t1)})
-        print(f"epoch {epoch + 1} dev F1 {f1:.4f} ({time.time() - t1:.0f}s)", flush=True)
+        history.append({"epoch": epoch + 1, "dev_f1": round(f1, 4), "seconds": round(time.time() - t1), **report})
+        print(f"epoch {epoch + 1} dev F1 {f1:.4f} {report} ({time.time() - t1:.0f}s)", flush=True)
         if f1 > best or (args.save_last and epoch + 1 == args.epochs):
             best, best_epoch = f1, epoch + 1
             model.cpu()
@@ -582,14 +681,16 @@ def main():
             model.to(device)
     print(f"best dev F1 {best:.4f} at epoch {best_epoch}", flush=True)
 
-    best_model = BertForTokenClassification.from_pretrained(args.out, torch_dtype=torch.float32)
+    cls = BertWithSyntax if args.syntax > 0 else BertForTokenClassification
+    best_model = cls.from_pretrained(args.out, torch_dtype=torch.float32)
     test = build_examples(tok, load(args.test), args.max_len, context)
-    test_f1 = evaluate(best_model, test, args, cls_id, sep_id, pad_id, casing)
-    print(f"test F1 {test_f1:.4f} (python word-level eval, first sub-word)", flush=True)
+    test_report = {}
+    test_f1 = evaluate(best_model, test, args, cls_id, sep_id, pad_id, casing, test_report)
+    print(f"test F1 {test_f1:.4f} {test_report} (python word-level eval, first sub-word)", flush=True)
     with open(os.path.join(args.out, "training_log.json"), "w") as f:
         json.dump(
             {"args": vars(args), "history": history, "best_epoch": best_epoch, "dev_f1": round(best, 4),
-             "test_f1": round(test_f1, 4), "train_examples": len(train)},
+             "test_f1": round(test_f1, 4), "test_syntax": test_report, "train_examples": len(train)},
             f,
             indent=2,
         )
@@ -599,6 +700,15 @@ def save(model, tok, base, args, out):
     if args.f16:
         model = copy.deepcopy(model).half()
     model.save_pretrained(out, safe_serialization=True)
+    # transformers loads the checkpoint as a plain token classifier (the syntax
+    # heads' tensors are extra); save_pretrained wrote the subclass's name.
+    cfg_path = os.path.join(out, "config.json")
+    with open(cfg_path, encoding="utf-8") as f:
+        cfg = json.load(f)
+    cfg["architectures"] = ["BertForTokenClassification"]
+    with open(cfg_path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
     shutil.copy(os.path.join(base, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
     for extra in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
         p = os.path.join(base, extra)
