@@ -21,6 +21,8 @@
 //!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
 //!                              and is not held in memory (default 64 MiB)
 //!   --no-relations             entities only
+//!   --words                    json/jsonl: list every word, with its part of
+//!                              speech and chunk (models with syntax heads)
 //!   --format html              one self-contained HTML page: the text with its
 //!                              entities highlighted, the relations as a list and a graph
 //!   --quiet                    no progress on stderr
@@ -56,13 +58,14 @@ struct Args {
     precision: Precision,
     rules: Option<PathBuf>,
     relations: bool,
+    words: bool,
     quiet: bool,
     max_line_bytes: usize,
     input: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: extract [--format text|json|jsonl|html] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
-[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8|bf16] [--rules FILE] [--max-line-bytes N] [--no-relations] [--quiet] [FILE|-]";
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8|bf16] [--rules FILE] [--max-line-bytes N] [--no-relations] [--words] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
     a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))
@@ -79,6 +82,7 @@ fn parse_args() -> Result<Args, String> {
         precision: Precision::F32,
         rules: None,
         relations: true,
+        words: false,
         quiet: false,
         max_line_bytes: 64 << 20,
         input: None,
@@ -129,6 +133,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--rules" => args.rules = Some(PathBuf::from(value("--rules")?)),
             "--no-relations" => args.relations = false,
+            "--words" => args.words = true,
             "--max-line-bytes" => args.max_line_bytes = number("--max-line-bytes", value("--max-line-bytes")?)?,
             "--quiet" | "-q" => args.quiet = true,
             "-" => args.input = None,
@@ -145,6 +150,7 @@ fn build(args: &Args) -> Result<Extractor, String> {
         .backend(args.backend)
         .aggregation(args.aggregation)
         .relations(args.relations)
+        .words(args.words)
         .precision(args.precision);
     if let Some(m) = &args.model {
         b = b.model(m.clone());

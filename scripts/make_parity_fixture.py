@@ -6,6 +6,11 @@ implementation (transformers + torch) for a few sentences.
     tests/fixtures/tiny-bert        BERT, WordPiece, with newsie's casing channel
     tests/fixtures/tiny-roberta     RoBERTa, byte-level BPE (positions start after the pad id)
     tests/fixtures/tiny-distilbert  DistilBERT, WordPiece (no token types)
+    tests/fixtures/tiny-bert-syntax BERT with the casing channel and the syntax heads
+                                    (part of speech and chunk, training/train_ner.py's
+                                    BertWithSyntax); its logits are entity, POS and
+                                    chunk logits side by side, and `word_syntax` gives
+                                    each word's most probable POS and chunk tags
 
 tests/parity.rs loads the same files with newsie and asserts the logits match;
 src/pipeline/mod.rs's fixture test checks newsie's tokenisation and casing ids.
@@ -104,7 +109,7 @@ def perturb(model):
     return model.eval()
 
 
-def cases(tok, model, cls, sep, casing, token_types):
+def cases(tok, model, cls, sep, casing, token_types, syntax=False):
     out = []
     for s in SENTENCES:
         enc = tok.encode(s, add_special_tokens=False)
@@ -120,8 +125,28 @@ def cases(tok, model, cls, sep, casing, token_types):
         if token_types:
             args["token_type_ids"] = torch.tensor([types])
         with torch.no_grad():
-            logits = model(**args).logits[0]
-        out.append({"text": s, "ids": ids, "type_ids": types, "offsets": offsets, "logits": logits.tolist()})
+            res = model(**args)
+        logits = res.logits[0]
+        case = {"text": s, "ids": ids, "type_ids": types, "offsets": offsets}
+        if syntax:
+            pos, chunk = res.pos_logits[0], res.chunk_logits[0]
+            logits = torch.cat([logits, pos, chunk], dim=-1)
+            # Each word's tags: those of its first token (ids[0] is [CLS]).
+            firsts = {}
+            for t, (a, e) in enumerate(enc.offsets):
+                firsts.setdefault(word_of(words(s), a, e), t + 1)
+            tags, prev = [], "O"
+            for w in words(s):
+                if w not in firsts:
+                    continue
+                c = model.config.newsie_chunk_labels[int(chunk[firsts[w]].argmax())]
+                if c.startswith("I-") and prev[2:] != c[2:]:
+                    c = "B-" + c[2:]  # an I- that continues no chunk opens one
+                prev = c
+                tags.append([b[w[0]], b[w[1]], model.config.newsie_pos_labels[int(pos[firsts[w]].argmax())], c])
+            case["word_syntax"] = tags
+        case["logits"] = logits.tolist()
+        out.append(case)
     return out
 
 
@@ -174,6 +199,27 @@ def main(root):
     model = perturb(DistilBertForTokenClassification(cfg))
     cls, sep = vocab.index("[CLS]"), vocab.index("[SEP]")
     save(os.path.join(root, "tiny-distilbert"), tok, model, cases(tok, model, cls, sep, False, False), vocab)
+
+    from train_ner import CHUNK_TAGS, POS_TAGS, BertWithSyntax  # noqa: E402
+
+    torch.manual_seed(1237)
+    tok, vocab = wordpiece(normalizers.BertNormalizer(lowercase=True))
+    cfg = BertConfig(
+        vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, max_position_embeddings=64, type_vocab_size=4, **labels_cfg(),
+    )
+    cfg.newsie_casing = "alnum_run_v1"
+    cfg.newsie_pos_labels = POS_TAGS
+    cfg.newsie_chunk_labels = CHUNK_TAGS
+    model = perturb(BertWithSyntax(cfg))
+    cls, sep = vocab.index("[CLS]"), vocab.index("[SEP]")
+    out = os.path.join(root, "tiny-bert-syntax")
+    save(out, tok, model, cases(tok, model, cls, sep, True, True, syntax=True), vocab)
+    with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+        saved = json.load(f)
+    saved["architectures"] = ["BertForTokenClassification"]
+    with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(saved, f, indent=2, sort_keys=True)
 
 
 if __name__ == "__main__":

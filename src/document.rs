@@ -206,6 +206,27 @@ pub struct Relation {
     pub cameo: Option<String>,
 }
 
+/// One word of the input (as newsie splits words: CoNLL-like, punctuation
+/// apart), with its part of speech and chunk when the model has syntax heads.
+/// Listed in [`Document::words`] when [`crate::ExtractorBuilder::words`] is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Word {
+    /// The word, sliced from the input.
+    pub text: String,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Part-of-speech tag (Penn Treebank: `NNP`, `VBD`, `IN`, …); `None`
+    /// when the model has no syntax heads.
+    #[serde(default)]
+    pub pos: Option<String>,
+    /// Chunk tag in BIO form (`B-NP`, `I-NP`, `B-VP`, `O`, …); `None` when
+    /// the model has no syntax heads.
+    #[serde(default)]
+    pub chunk: Option<String>,
+}
+
 /// What newsie read from one text: its entities and the relations between them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -216,4 +237,8 @@ pub struct Document {
     pub entities: Vec<Entity>,
     /// Relations in text order of their triggers.
     pub relations: Vec<Relation>,
+    /// Every word in text order, when [`crate::ExtractorBuilder::words`] is
+    /// on (empty otherwise, and then left out of JSON).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub words: Vec<Word>,
 }

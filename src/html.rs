@@ -437,6 +437,7 @@ mod tests {
                 relation("meeting", &kerry, &lavrov, false, met, "met"),
                 relation("sanction", &canada, &lavrov, true, sanction, "sanction"),
             ],
+            words: vec![],
         };
         let page = render(src, &doc, "<test>", None);
         assert!(page.contains("<title>&lt;test&gt; · newsie</title>"));
@@ -466,7 +467,7 @@ mod tests {
         let mut e = entity("Zoë", src, EntityKind::Person, 0);
         e.start = 2; // inside "ë"
         e.end = 200;
-        let doc = Document { id: None, entities: vec![e], relations: vec![] };
+        let doc = Document { id: None, entities: vec![e], relations: vec![], words: vec![] };
         let page = render(src, &doc, "t", None);
         assert!(page.contains("Zoë met Åsa."));
         assert!(!page.contains("<mark class=\"PER\" title="), "no entity is marked");

@@ -76,9 +76,9 @@ pub mod relations;
 pub mod tagging;
 pub mod text;
 
-pub use document::{Argument, Document, Entity, EntityKind, Mention, Plover, Relation, Span, TextSpan};
+pub use document::{Argument, Document, Entity, EntityKind, Mention, Plover, Relation, Span, TextSpan, Word};
 pub use error::{Error, Result};
 pub use model::{Backend, BackendKind, Precision};
 pub use pipeline::{EncodedText, Extractor, ExtractorBuilder};
 pub use relations::RuleSet;
-pub use tagging::{Aggregation, Decoding};
+pub use tagging::{Aggregation, Decoding, SyntaxLabels, WordSyntax};

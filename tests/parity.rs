@@ -1,7 +1,9 @@
 //! Parity with the reference implementation (transformers + torch): the tiny
 //! random BERT, RoBERTa and DistilBERT token classifiers in tests/fixtures/
 //! and their logits were produced by scripts/make_parity_fixture.py; newsie
-//! must reproduce the logits for each architecture.
+//! must reproduce the logits for each architecture. `tiny-bert-syntax` also
+//! has the syntax heads (part of speech, chunk): its logits are the three
+//! heads' side by side, and its words' tags are the reference's.
 
 use newsie::model::{Backend, CandleModel, ModelConfig, ModelInput};
 use serde::Deserialize;
@@ -13,6 +15,9 @@ struct Case {
     ids: Vec<u32>,
     type_ids: Vec<u32>,
     logits: Vec<Vec<f32>>,
+    /// `tiny-bert-syntax` only: per word, byte start and end, POS and chunk tag.
+    #[serde(default)]
+    word_syntax: Vec<(usize, usize, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -20,7 +25,7 @@ struct Expected {
     cases: Vec<Case>,
 }
 
-const FIXTURES: [&str; 3] = ["tiny-bert", "tiny-roberta", "tiny-distilbert"];
+const FIXTURES: [&str; 4] = ["tiny-bert", "tiny-roberta", "tiny-distilbert", "tiny-bert-syntax"];
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
@@ -63,7 +68,9 @@ fn one_by_one(name: &str, model: &CandleModel, exp: &Expected) {
         let input =
             ModelInput { batch: 1, seq_len: n, input_ids: &c.ids, type_ids: &c.type_ids, attention_mask: &mask };
         let got = model.forward(&input).unwrap();
-        assert_eq!(got.shape(), &[1, n, 9], "{name}");
+        let width = if name == "tiny-bert-syntax" { 9 + 46 + 21 } else { 9 };
+        assert_eq!(c.logits[0].len(), width, "{name}: fixture");
+        assert_eq!(got.shape(), &[1, n, width], "{name}");
         let d = max_abs_diff(&got, 0, &c.logits);
         assert!(d < 1e-4, "{name} {:?}: max abs diff {d}", c.text);
     }
@@ -147,4 +154,59 @@ fn fused_forward_matches_the_candle_op_graph() {
     // The row with a hole differs from its unmasked reference: the mask is honoured.
     let d = max_abs_diff(&fused, 1, &exp.cases[1].logits);
     assert!(d > 1e-3, "masking a token changed nothing ({d})");
+}
+
+/// With syntax heads, the extractor lists each word with the part of speech
+/// and chunk tag of its first token, as the reference computed them (chunks
+/// made well-formed BIO); without them, words come without tags.
+#[test]
+fn words_carry_the_reference_syntax() {
+    let dir = fixture().with_file_name("tiny-bert-syntax");
+    let (_, exp) = load_from(&dir);
+    let ex = newsie::Extractor::builder().model(dir.to_str().unwrap()).relations(false).words(true).build().unwrap();
+    let labels = ex.syntax_labels().expect("the fixture has syntax heads");
+    assert_eq!((labels.pos.len(), labels.chunk.len()), (46, 21));
+    let mut compared = 0;
+    for c in &exp.cases {
+        assert!(!c.word_syntax.is_empty());
+        let doc = ex.extract(&c.text).unwrap();
+        let got: Vec<(usize, usize, String, String)> =
+            doc.words.iter().map(|w| (w.start, w.end, w.pos.clone().unwrap(), w.chunk.clone().unwrap())).collect();
+        assert_eq!(got, c.word_syntax, "{:?}", c.text);
+        compared += got.len();
+    }
+    assert!(compared > 30, "compared only {compared} words");
+    // Off by default; a model without syntax heads gives words without tags.
+    let plain = newsie::Extractor::builder().model(dir.to_str().unwrap()).relations(false).build().unwrap();
+    assert!(plain.extract(&exp.cases[0].text).unwrap().words.is_empty());
+    let no_heads = newsie::Extractor::builder().model(fixture().to_str().unwrap()).words(true).build().unwrap();
+    assert!(no_heads.syntax_labels().is_none());
+    let doc = no_heads.extract("Kerry met Lavrov.").unwrap();
+    let words: Vec<&str> = doc.words.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(words, ["Kerry", "met", "Lavrov", "."]);
+    assert!(doc.words.iter().all(|w| w.pos.is_none() && w.chunk.is_none()));
+}
+
+/// A config that declares syntax heads the weights lack is refused with a
+/// message naming the missing tensor.
+#[test]
+fn declared_syntax_heads_must_exist() {
+    let src = fixture();
+    let tmp = std::env::temp_dir().join(format!("newsie-syntax-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    for f in ["model.safetensors", "tokenizer.json", "vocab.txt"] {
+        std::fs::copy(src.join(f), tmp.join(f)).unwrap();
+    }
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(src.join("config.json")).unwrap()).unwrap();
+    cfg["newsie_pos_labels"] = serde_json::json!(["NN", "VB"]);
+    cfg["newsie_chunk_labels"] = serde_json::json!(["O", "B-NP"]);
+    std::fs::write(tmp.join("config.json"), cfg.to_string()).unwrap();
+    let err = newsie::Extractor::builder().model(tmp.to_str().unwrap()).build().unwrap_err();
+    assert!(format!("{err:?}").contains("pos_classifier"), "{err:?}");
+    cfg["newsie_chunk_labels"] = serde_json::json!(["O", "NP"]);
+    std::fs::write(tmp.join("config.json"), cfg.to_string()).unwrap();
+    let err = newsie::Extractor::builder().model(tmp.to_str().unwrap()).build().unwrap_err();
+    assert!(err.to_string().contains("chunk tag"), "{err}");
+    std::fs::remove_dir_all(&tmp).ok();
 }

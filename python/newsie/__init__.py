@@ -59,6 +59,9 @@ class Extractor:
         precision: ``"f32"`` (default), ``"int8"`` or ``"bf16"``: the model's
             dense layers in reduced precision, faster on CPUs with AMX (int8
             also with AVX-512 VNNI); see the README's Speed section.
+        words: also list every word of the text under ``"words"`` (``text``,
+            ``start``, ``end``, and its part of speech ``pos`` and chunk tag
+            ``chunk`` when the model has syntax heads, as the shipped one does).
 
     Raises:
         NewsieError: the model or the rules cannot be loaded; the message says
@@ -75,6 +78,7 @@ class Extractor:
         rules: Optional[str] = None,
         aggregation: Optional[str] = None,
         precision: Optional[str] = None,
+        words: bool = False,
     ) -> None:
         for name, value in (("threads", threads), ("batch_size", batch_size)):
             if value is not None:
@@ -89,6 +93,7 @@ class Extractor:
             rules=None if rules is None else os.fspath(rules),
             aggregation=aggregation,
             precision=precision,
+            words=bool(words),
         )
 
     @property

@@ -17,6 +17,7 @@ class Engine:
         rules: Optional[str] = None,
         aggregation: Optional[str] = None,
         precision: Optional[str] = None,
+        words: bool = False,
     ) -> None: ...
     @property
     def model_dir(self) -> str: ...

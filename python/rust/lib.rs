@@ -34,7 +34,7 @@ impl Engine {
     #[new]
     // One argument per Python keyword argument of `newsie.Extractor`.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None))]
+    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None, words=false))]
     fn new(
         py: Python<'_>,
         model: Option<String>,
@@ -44,8 +44,9 @@ impl Engine {
         rules: Option<String>,
         aggregation: Option<String>,
         precision: Option<String>,
+        words: bool,
     ) -> PyResult<Self> {
-        let mut b = newsie::Extractor::builder().relations(relations);
+        let mut b = newsie::Extractor::builder().relations(relations).words(words);
         if let Some(m) = model {
             b = b.model(m);
         }

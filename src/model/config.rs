@@ -74,6 +74,16 @@ pub struct ModelConfig {
     /// newsie's casing channel, if the model was trained with one.
     #[serde(default)]
     pub newsie_casing: Option<String>,
+    /// Part-of-speech tags of the model's syntax head, by class index (Penn
+    /// Treebank tags for newsie's models); empty when the model has none. A
+    /// model with syntax heads stores them as `pos_classifier.*` and
+    /// `chunk_classifier.*` beside `classifier.*`; `transformers` ignores them.
+    #[serde(default)]
+    pub newsie_pos_labels: Vec<String>,
+    /// Chunk tags of the model's syntax head (`O`, `B-NP`, `I-NP`, …), by
+    /// class index; empty when the model has none.
+    #[serde(default)]
+    pub newsie_chunk_labels: Vec<String>,
     /// Stored dtype (informational).
     #[serde(default)]
     pub torch_dtype: Option<String>,
@@ -139,6 +149,19 @@ impl ModelConfig {
                 return bad("newsie_casing needs type_vocab_size >= 4");
             }
         }
+        if cfg.newsie_pos_labels.is_empty() != cfg.newsie_chunk_labels.is_empty() {
+            return bad("newsie_pos_labels and newsie_chunk_labels go together: both or neither");
+        }
+        if cfg.newsie_pos_labels.len() > 1024 || cfg.newsie_chunk_labels.len() > 1024 {
+            return bad("newsie_pos_labels and newsie_chunk_labels hold at most 1024 tags each");
+        }
+        if let Some(t) = cfg
+            .newsie_chunk_labels
+            .iter()
+            .find(|t| t.as_str() != "O" && !(t.len() > 2 && (t.starts_with("B-") || t.starts_with("I-"))))
+        {
+            return bad(&format!("chunk tag {t:?} is not O, B-TYPE or I-TYPE"));
+        }
         cfg.arch = arch;
         Ok(cfg)
     }
@@ -175,6 +198,12 @@ impl ModelConfig {
     /// Number of classes (`id2label` entries).
     pub fn num_labels(&self) -> usize {
         self.id2label.len()
+    }
+
+    /// Columns the syntax heads add after the entity labels: part-of-speech
+    /// tags, then chunk tags (0 without syntax heads).
+    pub fn syntax_width(&self) -> usize {
+        self.newsie_pos_labels.len() + self.newsie_chunk_labels.len()
     }
 
     /// The padding token id: `pad_token_id`, else 1 for RoBERTa and 0 otherwise.

@@ -67,7 +67,8 @@ impl ModelInput<'_> {
 /// Implementations must be `Send + Sync`: one model serves many threads. Plug
 /// your own into an extractor with [`crate::ExtractorBuilder::engine`].
 pub trait Backend: Send + Sync + std::fmt::Debug {
-    /// Logits of shape `(batch, seq_len, num_labels)`. Only positions whose
+    /// Logits of shape `(batch, seq_len, num_labels + syntax_columns())`
+    /// (see [`Backend::syntax_columns`]). Only positions whose
     /// mask is 1 carry results; padding positions are unspecified (the candle
     /// backend skips them and leaves zeros).
     ///
@@ -78,6 +79,14 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// A short name for logs and benchmarks (`candle`, `rust-bert`).
     fn name(&self) -> &'static str;
+
+    /// How many columns [`Backend::forward`]'s logits carry after the entity
+    /// labels: the model's syntax heads, part-of-speech tags then chunk tags
+    /// ([`ModelConfig::syntax_width`]). 0, the default, for an engine that
+    /// returns entity logits only; newsie then reads no syntax.
+    fn syntax_columns(&self) -> usize {
+        0
+    }
 }
 
 /// Which built-in inference engine runs the model.

@@ -8,6 +8,7 @@ use super::encode::EncodedText;
 use super::windows::Window;
 use crate::error::{Error, Result};
 use crate::model::{ModelInput, SpecialTokens};
+use crate::tagging::{SyntaxLabels, TokenSyntax};
 
 /// One batch of windows, each wrapped in the special tokens and padded to the
 /// batch's longest window.
@@ -65,16 +66,37 @@ impl PaddedBatch {
     }
 }
 
-/// Writes the logits of each window's core into `probs` (per document,
-/// `tokens × labels`): window row `row` of `logits` belongs to `batch[row]`.
-pub(crate) fn stitch(batch: &[Window], logits: &Array3<f32>, labels: usize, probs: &mut [Vec<f32>]) {
+/// One text's model output in document order: entity-label logits (turned
+/// into probabilities once stitched), `tokens × labels`, and per token the
+/// syntax heads' most probable classes (empty when the model has none).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scores {
+    pub probs: Vec<f32>,
+    pub syntax: Vec<TokenSyntax>,
+}
+
+/// Writes the logits of each window's core into `out` (per document): the
+/// first `labels` columns into `probs`, the syntax columns (when `syntax`)
+/// as classes. Window row `row` of `logits` belongs to `batch[row]`.
+pub(crate) fn stitch(
+    batch: &[Window],
+    logits: &Array3<f32>,
+    labels: usize,
+    syntax: Option<&SyntaxLabels>,
+    out: &mut [Scores],
+) {
+    let width = labels + syntax.map_or(0, SyntaxLabels::width);
+    let mut row_buf = vec![0f32; width];
     for (row, w) in batch.iter().enumerate() {
-        let dst = &mut probs[w.doc];
+        let dst = &mut out[w.doc];
         for tok in w.core_start..w.core_end {
             let pos = tok - w.start + 1;
-            let out = &mut dst[tok * labels..(tok + 1) * labels];
-            for (l, o) in out.iter_mut().enumerate() {
+            for (l, o) in row_buf.iter_mut().enumerate() {
                 *o = logits[[row, pos, l]];
+            }
+            dst.probs[tok * labels..(tok + 1) * labels].copy_from_slice(&row_buf[..labels]);
+            if let Some(t) = syntax.and_then(|s| s.argmax(&row_buf[labels..])) {
+                dst.syntax[tok] = t;
             }
         }
     }

@@ -10,7 +10,7 @@ use super::Extractor;
 use crate::error::{Error, Result};
 use crate::model::{self, Backend, BackendKind, ModelFiles, Precision};
 use crate::relations::RuleSet;
-use crate::tagging::{Aggregation, Decoding};
+use crate::tagging::{Aggregation, Decoding, SyntaxLabels};
 
 /// Configures and builds an [`Extractor`]. `Clone + Default`; every setting has
 /// a sensible default, so `Extractor::builder().build()?` runs the shipped model.
@@ -41,6 +41,7 @@ pub struct ExtractorBuilder {
     window_tokens: usize,
     overlap_tokens: Option<usize>,
     relations: bool,
+    words: bool,
     rules: Option<RuleSet>,
 }
 
@@ -59,6 +60,7 @@ impl Default for ExtractorBuilder {
             window_tokens: 128,
             overlap_tokens: None,
             relations: true,
+            words: false,
             rules: None,
         }
     }
@@ -163,6 +165,14 @@ impl ExtractorBuilder {
         self
     }
 
+    /// List every word in [`crate::Document::words`], with its part of speech
+    /// and chunk when the model has syntax heads (default: false; the shipped
+    /// model has them).
+    pub fn words(mut self, on: bool) -> Self {
+        self.words = on;
+        self
+    }
+
     /// Relation rules to use instead of the built-in ones.
     pub fn rules(mut self, rules: RuleSet) -> Self {
         self.rules = Some(rules);
@@ -205,6 +215,19 @@ impl ExtractorBuilder {
             Some(engine) => engine,
             None => Arc::from(model::load(&files, self.backend, self.threads, self.precision)?),
         };
+        let syntax = match backend.syntax_columns() {
+            0 => None,
+            n if n == files.config.syntax_width() => Some(SyntaxLabels {
+                pos: files.config.newsie_pos_labels.clone(),
+                chunk: files.config.newsie_chunk_labels.clone(),
+            }),
+            n => {
+                return Err(Error::Config(format!(
+                    "the engine returns {n} syntax columns; config.json declares {}",
+                    files.config.syntax_width()
+                )))
+            }
+        };
         let pool = match self.threads {
             Some(n) => Some(Arc::new(
                 rayon::ThreadPoolBuilder::new()
@@ -219,6 +242,8 @@ impl ExtractorBuilder {
             backend,
             encoder: Encoder { tokenizer, special, casing: files.config.newsie_casing.is_some() },
             labels: files.labels,
+            syntax,
+            words: self.words,
             aggregation: self.aggregation,
             decoding: self.decoding,
             batch_size: self.batch_size,

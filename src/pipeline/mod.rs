@@ -25,14 +25,16 @@ use std::sync::Arc;
 use ndarray::Array3;
 use rayon::prelude::*;
 
-use self::batch::PaddedBatch;
+use self::batch::{PaddedBatch, Scores};
 use self::encode::Encoder;
 use self::windows::{Window, WindowPlan};
-use crate::document::{Document, Entity, Mention};
+use crate::document::{Document, Entity, Mention, Word};
 use crate::error::Result;
 use crate::model::Backend;
 use crate::relations::RuleSet;
-use crate::tagging::{Aggregation, Decoder, Decoding, LabelSet, TaggedSentence};
+use crate::tagging::{
+    Aggregation, Decoder, Decoding, LabelSet, Syntax, SyntaxLabels, TaggedSentence, TokenSyntax, WordSyntax,
+};
 use crate::text::CharIndex;
 
 pub use builder::ExtractorBuilder;
@@ -60,6 +62,10 @@ pub struct Extractor {
     backend: Arc<dyn Backend>,
     encoder: Encoder,
     labels: LabelSet,
+    /// The model's syntax heads, when it has them and the engine returns them.
+    syntax: Option<SyntaxLabels>,
+    /// Whether documents list their words.
+    words: bool,
     aggregation: Aggregation,
     decoding: Decoding,
     batch_size: usize,
@@ -86,6 +92,12 @@ impl Extractor {
     /// The model's label set.
     pub fn labels(&self) -> &LabelSet {
         &self.labels
+    }
+
+    /// The tag names of the model's syntax heads (part of speech and chunk),
+    /// `None` when the model has none or the engine does not return them.
+    pub fn syntax_labels(&self) -> Option<&SyntaxLabels> {
+        self.syntax.as_ref()
     }
 
     /// The folder the model was loaded from.
@@ -190,13 +202,18 @@ impl Extractor {
             prev = block.start;
             let part = &text[block.clone()];
             let enc = self.encode(part)?;
-            let probs = self.probabilities(std::slice::from_ref(&enc))?;
-            let mut entities = linker.link_in(part, self.decode(part, &enc, &probs[0]));
+            let scores = self.scores(std::slice::from_ref(&enc))?;
+            let mut entities = linker.link_in(part, self.decode(part, &enc, &scores[0].probs));
+            let syntax = self.word_syntax(&enc, &scores[0].syntax);
             let mut relations = match rules {
-                Some(r) => r.extract_segmented(part, &enc.segments, &entities),
+                Some(r) => r.extract_segmented(part, &enc.segments, &entities, self.syntax_of(&syntax)),
                 None => Vec::new(),
             };
+            let mut words = self.words_of(part, &enc, &syntax);
             let shift = block.start;
+            for w in &mut words {
+                (w.start, w.end) = (w.start + shift, w.end + shift);
+            }
             for e in &mut entities {
                 (e.start, e.end) = (e.start + shift, e.end + shift);
                 (e.char_start, e.char_end) = (e.char_start + char_base, e.char_end + char_base);
@@ -216,6 +233,7 @@ impl Extractor {
             }
             doc.entities.extend(entities);
             doc.relations.extend(relations);
+            doc.words.extend(words);
             progress(block.end);
         }
         Ok(doc)
@@ -224,19 +242,21 @@ impl Extractor {
     /// Texts of at most [`BLOCK_BYTES`], their windows pooled.
     fn run_pooled<S: AsRef<str> + Sync>(&self, texts: &[S], rules: Option<&RuleSet>) -> Result<Vec<Document>> {
         let docs: Vec<EncodedText> = texts.par_iter().map(|t| self.encode(t.as_ref())).collect::<Result<_>>()?;
-        let probs = self.probabilities(&docs)?;
+        let scores = self.scores(&docs)?;
         Ok(texts
             .par_iter()
             .zip(&docs)
-            .zip(&probs)
-            .map(|((text, enc), probs)| {
+            .zip(&scores)
+            .map(|((text, enc), scores)| {
                 let text = text.as_ref();
-                let entities = crate::link::link_in(text, self.decode(text, enc, probs));
+                let entities = crate::link::link_in(text, self.decode(text, enc, &scores.probs));
+                let syntax = self.word_syntax(enc, &scores.syntax);
                 let relations = match rules {
-                    Some(r) => r.extract_segmented(text, &enc.segments, &entities),
+                    Some(r) => r.extract_segmented(text, &enc.segments, &entities, self.syntax_of(&syntax)),
                     None => Vec::new(),
                 };
-                Document { id: None, entities, relations }
+                let words = self.words_of(text, enc, &syntax);
+                Document { id: None, entities, relations, words }
             })
             .collect())
     }
@@ -259,6 +279,11 @@ impl Extractor {
     /// # Errors
     /// [`crate::Error::Inference`] if the backend fails.
     pub fn probabilities(&self, docs: &[EncodedText]) -> Result<Vec<Vec<f32>>> {
+        Ok(self.scores(docs)?.into_iter().map(|s| s.probs).collect())
+    }
+
+    /// [`Extractor::probabilities`], with the syntax heads' classes per token.
+    fn scores(&self, docs: &[EncodedText]) -> Result<Vec<Scores>> {
         for (d, doc) in docs.iter().enumerate() {
             check_encoding(doc).map_err(|m| crate::Error::Config(format!("encoding {d} is inconsistent: {m}")))?;
         }
@@ -269,7 +294,14 @@ impl Extractor {
         // Longest first: similar lengths share a batch, so padding stays small.
         windows.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let n_labels = self.labels.len();
-        let mut probs: Vec<Vec<f32>> = docs.iter().map(|d| vec![0f32; d.ids.len() * n_labels]).collect();
+        let syntax = self.syntax.as_ref();
+        let mut out: Vec<Scores> = docs
+            .iter()
+            .map(|d| Scores {
+                probs: vec![0f32; d.ids.len() * n_labels],
+                syntax: if syntax.is_some() { vec![TokenSyntax::default(); d.ids.len()] } else { Vec::new() },
+            })
+            .collect();
         // Batches run side by side on the pool's threads; each batch's matrix
         // products also hand work to idle threads, so one batch alone still
         // uses them all.
@@ -277,20 +309,63 @@ impl Extractor {
         let logits: Vec<Array3<f32>> =
             batches.par_iter().map(|batch| self.run_batch(docs, batch)).collect::<Result<_>>()?;
         for (batch, logits) in batches.iter().zip(&logits) {
-            batch::stitch(batch, logits, n_labels, &mut probs);
+            batch::stitch(batch, logits, n_labels, syntax, &mut out);
         }
-        for p in &mut probs {
-            batch::softmax_rows(p, n_labels);
+        for s in &mut out {
+            batch::softmax_rows(&mut s.probs, n_labels);
         }
-        Ok(probs)
+        Ok(out)
     }
 
     /// Pads one batch of windows and runs the model on it.
     fn run_batch(&self, docs: &[EncodedText], batch: &[Window]) -> Result<Array3<f32>> {
         let padded = PaddedBatch::new(docs, batch, self.encoder.special);
         let logits = self.backend.forward(&padded.input())?;
-        padded.check_logits(&logits, self.labels.len())?;
+        padded.check_logits(&logits, self.labels.len() + self.syntax.as_ref().map_or(0, SyntaxLabels::width))?;
         Ok(logits)
+    }
+
+    /// Per word of `enc`'s segmentation, its syntax from the per-token classes
+    /// (empty when the model has no syntax heads).
+    fn word_syntax(&self, enc: &EncodedText, tokens: &[TokenSyntax]) -> Vec<WordSyntax> {
+        let Some(labels) = &self.syntax else { return Vec::new() };
+        let mut out = Vec::with_capacity(enc.segments.words().len());
+        for (i, toks) in enc.sentence_tokens.iter().enumerate() {
+            let words = enc.segments.words_of(i);
+            match (enc.offsets.get(toks.clone()), tokens.get(toks.clone())) {
+                (Some(offsets), Some(classes)) => labels.words(words, offsets, classes, &mut out),
+                _ => out.extend(std::iter::repeat_n(WordSyntax::default(), words.len())),
+            }
+        }
+        out
+    }
+
+    /// The syntax relations read, when the model has it.
+    fn syntax_of<'a>(&'a self, words: &'a [WordSyntax]) -> Option<Syntax<'a>> {
+        self.syntax.as_ref().map(|labels| Syntax { labels, words })
+    }
+
+    /// The words of `text` for [`Document::words`] (empty unless asked for).
+    fn words_of(&self, text: &str, enc: &EncodedText, syntax: &[WordSyntax]) -> Vec<Word> {
+        if !self.words {
+            return Vec::new();
+        }
+        let labels = self.syntax.as_ref();
+        enc.segments
+            .words()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let s = syntax.get(i);
+                Some(Word {
+                    text: text.get(w.clone())?.to_string(),
+                    start: w.start,
+                    end: w.end,
+                    pos: labels.zip(s).and_then(|(l, s)| l.pos_of(s)).map(str::to_string),
+                    chunk: labels.zip(s).map(|(l, s)| l.chunk_tag(s)),
+                })
+            })
+            .collect()
     }
 
     /// Stage 3 of 3: entity mentions of `text` from its encoding and label

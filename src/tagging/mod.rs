@@ -11,7 +11,10 @@
 
 mod decode;
 pub mod labels;
+mod syntax;
 
 pub use decode::{Aggregation, Decoding};
 pub(crate) use decode::{Decoder, TaggedSentence};
 pub use labels::{spans, LabelSet, Position, Tag};
+pub(crate) use syntax::{Syntax, TokenSyntax};
+pub use syntax::{SyntaxLabels, WordSyntax};

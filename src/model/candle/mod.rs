@@ -54,6 +54,7 @@ pub struct CandleModel {
     dims: Dims,
     scratch: ScratchPool,
     reduced: Option<Reduced>,
+    syntax_columns: usize,
     device: Device,
 }
 
@@ -110,6 +111,21 @@ impl CandleModel {
             .map(|i| Layer::load(layer_root.pp(i), cfg, act))
             .collect::<candle_core::Result<Vec<_>>>()?;
         let classifier = candle_nn::linear(h, num_labels, vb.pp("classifier"))?;
+        // Syntax heads read the same hidden states: their rows join the
+        // classifier's, so one product gives entity, POS and chunk logits.
+        let syntax_columns = cfg.syntax_width();
+        let classifier = if syntax_columns > 0 {
+            let pos = candle_nn::linear(h, cfg.newsie_pos_labels.len(), vb.pp("pos_classifier"))?;
+            let chunk = candle_nn::linear(h, cfg.newsie_chunk_labels.len(), vb.pp("chunk_classifier"))?;
+            let w = Tensor::cat(&[classifier.weight(), pos.weight(), chunk.weight()], 0)?;
+            let b = match (classifier.bias(), pos.bias(), chunk.bias()) {
+                (Some(a), Some(b), Some(c)) => Some(Tensor::cat(&[a, b, c], 0)?),
+                _ => None,
+            };
+            Linear::new(w, b)
+        } else {
+            classifier
+        };
         Ok(CandleModel {
             word,
             position,
@@ -124,7 +140,7 @@ impl CandleModel {
                 hidden: h,
                 intermediate: cfg.intermediate_size,
                 heads: cfg.num_attention_heads,
-                labels: num_labels,
+                labels: num_labels + syntax_columns,
                 eps: cfg.layer_norm_eps as f32,
                 act: match act {
                     Act::GeluErf => Activation::GeluErf,
@@ -134,6 +150,7 @@ impl CandleModel {
             },
             scratch: ScratchPool::default(),
             reduced: None,
+            syntax_columns,
             device: vb.device().clone(),
         })
     }
@@ -414,5 +431,9 @@ impl Backend for CandleModel {
 
     fn name(&self) -> &'static str {
         "candle"
+    }
+
+    fn syntax_columns(&self) -> usize {
+        self.syntax_columns
     }
 }
