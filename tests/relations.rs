@@ -1452,3 +1452,92 @@ fn a_misc_name_heading_a_group_noun_is_a_group() {
     assert!(got.iter().all(|(_, a, b, _, _)| a != "Yemeni" && b != "Yemeni"), "{got:?}");
     assert_eq!(rel("Qatar met Kurdish militia leaders.", &[("Qatar", "LOC"), ("Kurdish", "MISC")]), vec![]);
 }
+
+/// Words of `text` tagged by `spec`: "word/POS/CHUNK" items in text order.
+fn tagged_words(text: &str, spec: &str) -> Vec<newsie::Word> {
+    let mut from = 0;
+    spec.split_whitespace()
+        .map(|item| {
+            let mut parts = item.rsplitn(3, '/');
+            let (chunk, pos, word) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+            let start = from + text[from..].find(word).unwrap_or_else(|| panic!("{word:?} not in {text:?}"));
+            from = start + word.len();
+            newsie::Word { text: word.into(), start, end: from, pos: Some(pos.into()), chunk: Some(chunk.into()) }
+        })
+        .collect()
+}
+
+/// (kind, source, target) with the words' syntax.
+fn rel_syntax(text: &str, list: &[(&str, &str)], spec: &str) -> Vec<(String, String, String)> {
+    let words = tagged_words(text, spec);
+    RuleSet::builtin()
+        .extract_with_words(text, &ents(text, list), &words)
+        .into_iter()
+        .map(|r| (r.kind, r.source.text, r.target.text))
+        .collect()
+}
+
+#[test]
+fn syntax_coordinates_a_common_phrase_with_a_name() {
+    let t = "Blinken met Syrian officials and Pedersen in Geneva.";
+    let es = [("Blinken", "PER"), ("Syrian", "MISC"), ("Pedersen", "PER"), ("Geneva", "LOC")];
+    let spec = "Blinken/NNP/B-NP met/VBD/B-VP Syrian/JJ/B-NP officials/NNS/I-NP and/CC/O Pedersen/NNP/B-NP \
+                in/IN/B-PP Geneva/NNP/B-NP ././O";
+    assert_eq!(rel_syntax(t, &es, spec), vec![("meeting".into(), "Blinken".into(), "Pedersen".into())]);
+    // Without syntax the common phrase hides the name.
+    assert!(rel(t, &es).is_empty());
+    // A verb after "and" is a new predicate, not a second object.
+    let t = "Blinken met Syrian officials and praised Pedersen.";
+    let spec =
+        "Blinken/NNP/B-NP met/VBD/B-VP Syrian/JJ/B-NP officials/NNS/I-NP and/CC/O praised/VBD/B-VP Pedersen/NNP/B-NP ././O";
+    assert!(rel_syntax(t, &[("Blinken", "PER"), ("Syrian", "MISC"), ("Pedersen", "PER")], spec).is_empty());
+}
+
+#[test]
+fn syntax_ends_an_object_at_a_verb() {
+    // "visiting" is skipped as a modifier on the way to "Lula" without syntax.
+    let t = "Scholz met reporters visiting Lula.";
+    let es = [("Scholz", "PER"), ("Lula", "PER")];
+    assert_eq!(rel(t, &es).len(), 1);
+    let spec = "Scholz/NNP/B-NP met/VBD/B-VP reporters/NNS/B-NP visiting/VBG/B-VP Lula/NNP/B-NP ././O";
+    let words = tagged_words(t, spec);
+    let got = RuleSet::builtin().extract_with_words(t, &ents(t, &es), &words);
+    assert!(got.is_empty(), "{got:#?}");
+    // A gerund inside a noun phrase ("the visiting envoy") is no verb here.
+    let t = "Scholz met the visiting envoy Lula.";
+    let spec = "Scholz/NNP/B-NP met/VBD/B-VP the/DT/B-NP visiting/VBG/I-NP envoy/NN/I-NP Lula/NNP/I-NP ././O";
+    assert_eq!(rel_syntax(t, &es, spec), vec![("meeting".into(), "Scholz".into(), "Lula".into())]);
+    // Tags for words newsie does not have, or none at all, change nothing.
+    let none = RuleSet::builtin().extract_with_words(t, &ents(t, &es), &[]);
+    assert_eq!(none, RuleSet::builtin().extract(t, &ents(t, &es)));
+}
+
+#[test]
+fn sanctions_targeting() {
+    assert_eq!(
+        rel(
+            "Britain announced new sanctions targeting Russia's oil exports on Tuesday.",
+            &[("Britain", "LOC"), ("Russia", "LOC")]
+        ),
+        vec![r("sanction", "Britain", "Russia", false, "asserted")]
+    );
+    // With syntax, "targeting" is a verb: the phrase "sanctions targeting Y" still reads.
+    let t = "Britain announced new sanctions targeting Russia's oil exports on Tuesday.";
+    let spec = "Britain/NNP/B-NP announced/VBD/B-VP new/JJ/B-NP sanctions/NNS/I-NP targeting/VBG/B-VP \
+                Russia/NNP/B-NP 's/POS/B-NP oil/NN/I-NP exports/NNS/I-NP on/IN/B-PP Tuesday/NNP/B-NP ././O";
+    assert_eq!(
+        rel_syntax(t, &[("Britain", "LOC"), ("Russia", "LOC")], spec),
+        vec![("sanction".into(), "Britain".into(), "Russia".into())]
+    );
+}
+
+#[test]
+fn syntax_keeps_a_participle_after_a_prepositional_object() {
+    let t = "He spoke to Berisha, who was at the time meeting President Oscar Luigi Scalfaro.";
+    let spec = "He/PRP/B-NP spoke/VBD/B-VP to/TO/B-PP Berisha/NNP/B-NP ,/,/O who/WP/B-NP was/VBD/B-VP at/IN/B-PP \
+                the/DT/B-NP time/NN/I-NP meeting/VBG/B-VP President/NNP/B-NP Oscar/NNP/I-NP Luigi/NNP/I-NP \
+                Scalfaro/NNP/I-NP ././O";
+    let es = [("Berisha", "PER"), ("Oscar Luigi Scalfaro", "PER")];
+    let want = vec![("meeting".to_string(), "Berisha".to_string(), "Oscar Luigi Scalfaro".to_string())];
+    assert_eq!(rel_syntax(t, &es, spec), want);
+}

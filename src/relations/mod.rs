@@ -11,7 +11,9 @@
 //! built-in file, `pattern` parses the pattern language, `compile` checks
 //! everything and builds word-id tables, and `matcher` runs them over a
 //! document. [`RuleSet`] compiles a file once and then runs over any number of
-//! documents. Invariant: matching never reads the model, only words and entities.
+//! documents. Invariant: matching never runs the model; it reads words,
+//! entities and, when the model has syntax heads, each word's part of speech
+//! and chunk ([`RuleSet::extract_with_words`]).
 
 mod compile;
 mod matcher;
@@ -21,7 +23,7 @@ mod schema;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::document::{Entity, Relation};
+use crate::document::{Entity, Relation, Word};
 use crate::error::Error;
 use crate::text::Segmented;
 
@@ -123,16 +125,60 @@ impl RuleSet {
             // A relation needs a named participant (a pronoun needs a named antecedent too).
             return Vec::new();
         }
-        self.extract_segmented(text, &Segmented::new(text), entities)
+        self.extract_segmented(text, &Segmented::new(text), entities, None)
+    }
+
+    /// [`RuleSet::extract`] with the part of speech and chunk of the text's
+    /// words (as [`crate::Document::words`] lists them, from a model with
+    /// syntax heads): the rules then also read phrases ("met Syrian officials
+    /// and Pedersen": a common noun phrase coordinated with a name; a verb
+    /// ends an object). Words are matched to newsie's own segmentation by byte
+    /// range; a word without tags, or missing, is read without syntax.
+    pub fn extract_with_words(&self, text: &str, entities: &[Entity], words: &[Word]) -> Vec<Relation> {
+        if entities.is_empty() {
+            return Vec::new();
+        }
+        let segments = Segmented::new(text);
+        let mut labels = crate::tagging::SyntaxLabels::default();
+        // A tag's class index; `None` past u16::MAX distinct tags.
+        let index = |list: &mut Vec<String>, tag: &str| {
+            let i = list.iter().position(|t| t == tag).unwrap_or_else(|| {
+                list.push(tag.to_string());
+                list.len() - 1
+            });
+            u16::try_from(i).ok()
+        };
+        let by_range: std::collections::HashMap<(usize, usize), &Word> =
+            words.iter().map(|w| ((w.start, w.end), w)).collect();
+        let mut syntax = Vec::with_capacity(segments.words().len());
+        for w in segments.words() {
+            let mut s = crate::tagging::WordSyntax::default();
+            if let Some(word) = by_range.get(&(w.start, w.end)) {
+                s.pos = word.pos.as_deref().and_then(|p| index(&mut labels.pos, p));
+                if let Some(c) = word.chunk.as_deref().filter(|c| c.len() > 2 && c.is_char_boundary(2)) {
+                    s.chunk = index(&mut labels.chunk, &format!("I-{}", &c[2..]));
+                    s.chunk_begins = c.starts_with("B-");
+                }
+            }
+            syntax.push(s);
+        }
+        let syntax = crate::tagging::Syntax { labels: &labels, words: &syntax };
+        self.extract_segmented(text, &segments, entities, Some(syntax))
     }
 
     /// [`RuleSet::extract`] on a text already segmented (`segments` must be
     /// `Segmented::new(text)`, as the pipeline's encoding holds it).
-    pub(crate) fn extract_segmented(&self, text: &str, segments: &Segmented, entities: &[Entity]) -> Vec<Relation> {
+    pub(crate) fn extract_segmented(
+        &self,
+        text: &str,
+        segments: &Segmented,
+        entities: &[Entity],
+        syntax: Option<crate::tagging::Syntax<'_>>,
+    ) -> Vec<Relation> {
         if entities.is_empty() {
             return Vec::new();
         }
-        matcher::Matcher::new(&self.inner, text, segments, entities).run()
+        matcher::Matcher::new(&self.inner, text, segments, entities, syntax).run()
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use super::compile::*;
 use super::pattern::{Elem, Pattern, Phrase, Role};
 use crate::document::{Argument, Entity, EntityKind, Plover, Relation, Span, TextSpan};
+use crate::tagging::Syntax;
 use crate::text::Segmented;
 
 /// One word or one entity mention of a sentence.
@@ -29,6 +30,40 @@ struct Item {
     punct: bool,
     boundary: bool,
     ly: bool,
+    /// What the model's syntax heads say of the word (`SYN_*` bits; 0 without
+    /// syntax heads). An entity item takes its first word's.
+    syn: u8,
+}
+
+/// The word is a finite verb, a modal or a gerund (POS `VBD`, `VBZ`, `VBP`,
+/// `MD`, `VBG`); not a past participle, often adjectival ("ousted leader").
+const SYN_VERB: u8 = 1;
+/// The word opens a noun-phrase chunk.
+const SYN_NP_BEGIN: u8 = 2;
+/// The word is inside a noun-phrase chunk.
+const SYN_NP: u8 = 4;
+/// The word is a common noun (POS `NN`, `NNS`).
+const SYN_COMMON_NOUN: u8 = 8;
+/// The word is a gerund or present participle (POS `VBG`).
+const SYN_GERUND: u8 = 16;
+
+/// The `SYN_*` bits of one word.
+fn syn_bits(syntax: &Syntax<'_>, word: usize) -> u8 {
+    let Some(w) = syntax.words.get(word) else { return 0 };
+    let mut bits = 0;
+    match syntax.labels.pos_of(w) {
+        Some("VBG") => bits |= SYN_VERB | SYN_GERUND,
+        Some("VBD" | "VBZ" | "VBP" | "MD") => bits |= SYN_VERB,
+        Some("NN" | "NNS") => bits |= SYN_COMMON_NOUN,
+        _ => {}
+    }
+    if syntax.labels.chunk_of(w) == Some("NP") {
+        bits |= SYN_NP;
+        if w.chunk_begins {
+            bits |= SYN_NP_BEGIN;
+        }
+    }
+    bits
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,16 +116,27 @@ pub(crate) struct Matcher<'a> {
     /// Houthi movement", "the M23 rebel group"), which may stand where an
     /// organisation may (the NER's MISC/ORG split of armed groups varies).
     pub groups: Vec<bool>,
+    /// Part of speech and chunk of every word of `segments`, when the model
+    /// has syntax heads.
+    pub syntax: Option<Syntax<'a>>,
 }
 
 impl<'a> Matcher<'a> {
     /// A matcher over one document.
-    pub(crate) fn new(rules: &'a Compiled, text: &'a str, segments: &'a Segmented, entities: &'a [Entity]) -> Self {
+    pub(crate) fn new(
+        rules: &'a Compiled,
+        text: &'a str,
+        segments: &'a Segmented,
+        entities: &'a [Entity],
+        syntax: Option<Syntax<'a>>,
+    ) -> Self {
         let groups = entities
             .iter()
             .map(|e| e.label == EntityKind::Misc && after_the(text, e.start) && group_follows(rules, text, e.end))
             .collect();
-        Matcher { rules, text, segments, entities, groups }
+        // Syntax is read only when it covers every word.
+        let syntax = syntax.filter(|s| s.words.len() == segments.words().len());
+        Matcher { rules, text, segments, entities, groups, syntax }
     }
 }
 
@@ -168,6 +214,7 @@ impl<'a> Matcher<'a> {
             punct,
             boundary: punct && is_boundary_punct(w),
             ly: buf.len() > 4 && buf.ends_with("ly"),
+            syn: 0,
         }
     }
 
@@ -198,13 +245,15 @@ impl<'a> Matcher<'a> {
         let mut ecur = 0usize;
         let mut buf = String::new();
         let mut sent_pers: Vec<Vec<usize>> = Vec::new();
+        let mut word_base = 0;
         for (range, words) in self.segments.iter() {
             while ecur < ents.len() && self.entities[ents[ecur]].start < range.start {
                 ecur += 1;
             }
             let mut items: Vec<Item> = Vec::with_capacity(words.len());
             let mut e = ecur;
-            for w in words {
+            for (wi, w) in words.iter().enumerate() {
+                let syn = self.syntax.as_ref().map_or(0, |sx| syn_bits(sx, word_base + wi));
                 while e < ents.len() && self.entities[ents[e]].end <= w.start {
                     e += 1;
                 }
@@ -222,13 +271,17 @@ impl<'a> Matcher<'a> {
                                 punct: false,
                                 boundary: false,
                                 ly: false,
+                                syn,
                             });
                         }
                         continue;
                     }
                 }
+                let first = items.len();
                 self.push_word(&mut items, w.start, w.end, &mut buf);
+                items[first..].iter_mut().for_each(|it| it.syn = syn);
             }
+            word_base += words.len();
             let pers: Vec<usize> = items
                 .iter()
                 .filter_map(|it| it.ent)

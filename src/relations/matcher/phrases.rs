@@ -104,6 +104,10 @@ impl Matcher<'_> {
                 && it.flags & F_NPPREP == 0
             {
                 break;
+            } else if it.syn & SYN_VERB != 0 && it.syn & SYN_NP == 0 {
+                // A verb outside any noun phrase ends the object: "met officials and
+                // praised Pedersen" has no second object (syntax heads only).
+                break;
             } else {
                 skip += 1;
                 i += 1;
@@ -210,6 +214,37 @@ impl Matcher<'_> {
             })
         };
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
+    }
+
+    /// "met Syrian officials and Geir Pedersen": a common noun phrase with no
+    /// argument (as the syntax heads chunk it) coordinated with one that has
+    /// one; that member and its end. `None` without syntax heads.
+    pub(super) fn after_common_phrase(&self, s: &Sentence, k: &KindRule, pos: usize) -> Option<(Member, usize)> {
+        let n = s.items.len();
+        let mut i = pos;
+        let mut noun = false;
+        while i < n && i < pos + 5 {
+            let it = &s.items[i];
+            let inside = it.syn & SYN_NP != 0 && (i == pos || it.syn & SYN_NP_BEGIN == 0);
+            if !inside || it.punct || it.flags & F_COORD != 0 || it.ent.is_some_and(|e| self.allowed(k, e)) {
+                break;
+            }
+            if it.id != NO_WORD && self.rules.anchors.contains_key(&it.id) {
+                return None;
+            }
+            noun |= it.syn & SYN_COMMON_NOUN != 0;
+            i += 1;
+        }
+        if !noun || i == pos || i >= n {
+            return None;
+        }
+        if s.text[s.items[i].start..s.items[i].end] == *"," {
+            i += 1;
+        }
+        if s.items.get(i)?.flags & F_COORD == 0 {
+            return None;
+        }
+        self.noun_phrase_member(s, k, i + 1, 4)
     }
 
     /// One to four plain words from `j` (no entity, trigger, punctuation or grammar
@@ -332,7 +367,10 @@ impl Matcher<'_> {
             }
             (Member::Ent(e, pos), pos + 1)
         } else {
-            self.noun_phrase_member(s, k, pos, self.rules.settings.max_np_skip)?
+            match self.noun_phrase_member(s, k, pos, self.rules.settings.max_np_skip) {
+                Some(m) => m,
+                None => self.after_common_phrase(s, k, pos)?,
+            }
         };
         let mut members = vec![first];
         let mut confirmed = 1usize;

@@ -195,10 +195,34 @@ impl Matcher<'_> {
         None
     }
 
+    /// "met reporters visiting Lula": a participle right after a common noun
+    /// modifies that noun, whose subject it is (syntax heads only). Not after a
+    /// word the rules know ("announced sanctions targeting Y" are X's
+    /// sanctions), nor after a prepositional object ("Berisha, who was at the
+    /// time meeting Y").
+    fn participle_of_noun(&self, s: &Sentence, p: usize) -> bool {
+        let noun = |i: usize| {
+            let it = &s.items[i];
+            it.ent.is_none() && it.id == NO_WORD && it.syn & SYN_COMMON_NOUN != 0
+        };
+        if s.items.get(p).is_none_or(|t| t.syn & SYN_GERUND == 0) || p == 0 || !noun(p - 1) {
+            return false;
+        }
+        // The noun phrase's first word, then the word before it.
+        let mut start = p - 1;
+        while start > 0 && s.items[start].syn & SYN_NP_BEGIN == 0 && s.items[start - 1].syn & SYN_NP != 0 {
+            start -= 1;
+        }
+        start == 0 || s.items[start - 1].flags & F_PREP == 0
+    }
+
     /// The subject of a trigger at `p`: (group, chain start, governing-window end).
     pub(super) fn subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
         if let Some(found) = self.gerund_subject(s, k, p) {
             return Some(found);
+        }
+        if self.participle_of_noun(s, p) {
+            return None;
         }
         let mut q = p;
         let mut skipped = 0usize;
