@@ -575,6 +575,8 @@ def main():
                     help="keep the last epoch instead of the best on --dev (when --dev is also trained on)")
     ap.add_argument("--syntax", type=float, default=0.0,
                     help="weight of the part-of-speech and chunk heads' loss (0: no syntax heads)")
+    ap.add_argument("--average-last", type=int, default=0,
+                    help="also save, in OUT-avg, the mean of the weights at the end of the last N epochs")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents of each file (smoke tests)")
     args = ap.parse_args()
 
@@ -634,6 +636,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
     )
+    avg_sum, avg_n = None, 0
     for epoch in range(args.epochs):
         model.train()
         train = epoch_train if epoch == 0 else epoch_examples()
@@ -669,6 +672,14 @@ def main():
                     flush=True,
                 )
         model.cpu()
+        if args.average_last and epoch + 1 > args.epochs - args.average_last:
+            state = {k: v.detach().float().cpu().clone() for k, v in model.state_dict().items()}
+            if avg_sum is None:
+                avg_sum = state
+            else:
+                for k, v in state.items():
+                    avg_sum[k] += v
+            avg_n += 1
         report = {}
         f1 = evaluate(model, dev, args, cls_id, sep_id, pad_id, casing, report)
         model.to(device)
@@ -680,6 +691,15 @@ def main():
             save(model, tok, base, args, args.out)
             model.to(device)
     print(f"best dev F1 {best:.4f} at epoch {best_epoch}", flush=True)
+    if avg_n:
+        model.cpu()
+        dtypes = {k: v.dtype for k, v in model.state_dict().items()}
+        model.load_state_dict({k: (v / avg_n).to(dtypes[k]) if v.is_floating_point() else v
+                               for k, v in avg_sum.items()})
+        save(model, tok, base, args, args.out + "-avg")
+        report = {}
+        f1 = evaluate(model, dev, args, cls_id, sep_id, pad_id, casing, report)
+        print(f"weights averaged over the last {avg_n} epochs: dev F1 {f1:.4f} {report}", flush=True)
 
     cls = BertWithSyntax if args.syntax > 0 else BertForTokenClassification
     best_model = cls.from_pretrained(args.out, torch_dtype=torch.float32)
