@@ -180,6 +180,18 @@ def test_precision(ex):
         newsie.Extractor(precision="f16")
 
 
+def test_words(ex):
+    """words=True lists every word with its offsets, part of speech and chunk
+    (the shipped model has syntax heads); off by default."""
+    text = "Kerry met Lavrov in Rome."
+    assert "words" not in ex.extract(text)
+    words = newsie.Extractor(words=True, threads=1).extract(text)["words"]
+    assert [w["text"] for w in words] == ["Kerry", "met", "Lavrov", "in", "Rome", "."]
+    assert all(text[w["start"]:w["end"]] == w["text"] for w in words)
+    assert [w["pos"] for w in words] == ["NNP", "VBD", "NNP", "IN", "NNP", "."]
+    assert [w["chunk"] for w in words] == ["B-NP", "B-VP", "B-NP", "B-PP", "B-NP", "O"]
+
+
 def test_import_does_not_load_a_model():
     """Importing is cheap; the model loads when an Extractor is made."""
     code = "import newsie, sys; print(newsie.__version__)"
