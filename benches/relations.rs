@@ -1,11 +1,13 @@
-//! The relation stage on pre-computed entities (linking done once before).
+//! The relation stage on pre-computed entities (linking done once before),
+//! without and with the words' syntax.
 //! Throughput in tokens (whitespace-separated words) of input text.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsie::RuleSet;
 mod common;
 
 fn bench(c: &mut Criterion) {
-    let ex = common::extractor(2, false);
+    // Entities and the words' syntax computed once, outside the timing.
+    let ex = newsie::Extractor::builder().threads(2).relations(false).words(true).build().unwrap();
     let rules = RuleSet::builtin();
     let mut g = c.benchmark_group("relations");
     let mut inputs =
@@ -22,6 +24,16 @@ fn bench(c: &mut Criterion) {
                 let mut n = 0;
                 for (t, d) in texts.iter().zip(&docs) {
                     n += rules.extract(t, &d.entities).len();
+                }
+                n
+            })
+        });
+        // The same with each word's part of speech and chunk (the shipped model's syntax heads).
+        g.bench_function(format!("{name}_with_syntax"), |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for (t, d) in texts.iter().zip(&docs) {
+                    n += rules.extract_with_words(t, &d.entities, &d.words).len();
                 }
                 n
             })

@@ -78,7 +78,11 @@ fn close_to_f32(what: &str, f32_logits: &Array3<f32>, q: &Array3<f32>, lens: &[u
     }
     assert_eq!(same[0], tokens, "{what}: best labels differ from f32 at {} of {tokens} tokens", tokens - same[0]);
     for (h, &s) in same.iter().enumerate().skip(1) {
-        assert!(s * 100 >= tokens * 97, "{what}: syntax head {h} differs from f32 at {} of {tokens} tokens", tokens - s);
+        assert!(
+            s * 100 >= tokens * 97,
+            "{what}: syntax head {h} differs from f32 at {} of {tokens} tokens",
+            tokens - s
+        );
     }
     assert!(worst < 0.1 * range, "{what}: max logit difference {worst} (logits up to {range})");
     assert!(worst > 0.0, "{what}: logits are exactly f32's: the reduced path did not run");
@@ -99,7 +103,8 @@ fn each_kernel<K: Copy + std::fmt::Debug>(
     let (f32_logits, lens) = logits(&load(), &ex);
     // Entity labels, then the syntax heads' tags when the model has them.
     let (n, p, c) = (cfg.num_labels(), cfg.newsie_pos_labels.len(), cfg.newsie_chunk_labels.len());
-    let mut heads = vec![0..n];
+    let mut heads = Vec::with_capacity(3);
+    heads.push(0..n);
     if p > 0 {
         heads.extend([n..n + p, n + p..n + p + c]);
     }
