@@ -2,7 +2,7 @@
 # Every score issue 12 asks of an NER model, in one run, through newsie's Rust path:
 # CoNLL-2003 testb (document input and one sentence per input, each with its
 # all-caps sentences), the blind modern-news set, the older modern-news entity
-# set, and the five relation sets. Prints one summary table at the end.
+# set, and the six relation sets. Prints one summary table at the end.
 #
 #     scripts/eval_model.sh [--precision f32|int8|bf16] [MODEL_DIR_OR_NAME]
 #                            (default: the shipped model, f32)
@@ -39,7 +39,7 @@ per="PER $(f1_of PER)  ORG $(f1_of ORG)  LOC $(f1_of LOC)  MISC $(f1_of MISC)  a
 summary+=("modern_ner_dev (blind set)|$all|$per")
 old=$(python3 scripts/eval_modern_ner.py "${margs[@]}" | grep -o 'F1 [0-9.]*' | tail -1 | cut -d' ' -f2)
 summary+=("modern entities of relation sets|$old|")
-for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4,5}.jsonl; do
+for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4,5,6}.jsonl; do
   f1=$(python3 scripts/eval_relations.py --gold "$gold" "${margs[@]}" | grep '^strict' | grep -o 'F1 [0-9.]*' | cut -d' ' -f2)
   summary+=("relations $(basename "$gold" .jsonl)|$f1|")
 done
