@@ -1541,3 +1541,48 @@ fn syntax_keeps_a_participle_after_a_prepositional_object() {
     let want = vec![("meeting".to_string(), "Berisha".to_string(), "Oscar Luigi Scalfaro".to_string())];
     assert_eq!(rel_syntax(t, &es, spec), want);
 }
+
+#[test]
+fn conferred_and_brought_together() {
+    assert_eq!(
+        rel(
+            "Chile's Gabriel Boric and Bolivia's Luis Arce conferred in Arica on Friday.",
+            &[("Chile", "LOC"), ("Gabriel Boric", "PER"), ("Bolivia", "LOC"), ("Luis Arce", "PER"), ("Arica", "LOC")]
+        ),
+        vec![r("meeting", "Gabriel Boric", "Luis Arce", false, "asserted")]
+    );
+    let got = rel(
+        "Qatari Emir Tamim bin Hamad al-Thani brought together Paul Kagame and Felix Tshisekedi in Doha.",
+        &[
+            ("Qatari", "MISC"),
+            ("Tamim bin Hamad al-Thani", "PER"),
+            ("Paul Kagame", "PER"),
+            ("Felix Tshisekedi", "PER"),
+            ("Doha", "LOC"),
+        ],
+    );
+    for (a, b) in [("Tamim bin Hamad al-Thani", "Paul Kagame"), ("Tamim bin Hamad al-Thani", "Felix Tshisekedi")] {
+        assert!(got.iter().any(|x| x.0 == "meeting" && x.1 == a && x.2 == b), "{got:?}");
+    }
+    assert!(got.contains(&r("meeting", "Paul Kagame", "Felix Tshisekedi", false, "asserted")), "{got:?}");
+    // A phone conversation stays a call, not a meeting.
+    let got = rel("Boric conferred by phone with Arce on Friday.", &[("Boric", "PER"), ("Arce", "PER")]);
+    assert!(got.iter().all(|x| x.0 != "meeting"), "{got:?}");
+}
+
+#[test]
+fn designated_a_terrorist_organisation() {
+    assert_eq!(
+        rel(
+            "Argentina designated Hamas a terrorist organisation on Friday.",
+            &[("Argentina", "LOC"), ("Hamas", "ORG")]
+        ),
+        vec![r("sanction", "Argentina", "Hamas", false, "asserted")]
+    );
+    // Designating someone to a post is no sanction.
+    assert!(rel(
+        "Argentina designated Diana Mondino a special envoy on Friday.",
+        &[("Argentina", "LOC"), ("Diana Mondino", "PER")]
+    )
+    .is_empty());
+}
