@@ -77,6 +77,29 @@ pub(crate) struct Decoder<'a> {
     pub decoding: Decoding,
 }
 
+/// The tokens of each word, in order: from the first token that ends after the
+/// word's start (empty tokens skipped) up to the first that starts at or
+/// after its end. An empty range when no token falls in the word (only
+/// characters the tokenizer drops). Shared by entity decoding and the syntax
+/// heads, so both read a word through the same first token.
+pub(crate) fn word_tokens<'a>(
+    words: &'a [Range<usize>],
+    offsets: &'a [(usize, usize)],
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    let mut t = 0usize;
+    words.iter().map(move |w| {
+        // Skip tokens that end before this word (or have empty offsets).
+        while t < offsets.len() && (offsets[t].1 <= w.start || offsets[t].0 == offsets[t].1) && offsets[t].0 < w.end {
+            t += 1;
+        }
+        let first = t;
+        while t < offsets.len() && offsets[t].0 < w.end {
+            t += 1;
+        }
+        first..t
+    })
+}
+
 /// One sentence as the decoder reads it: its words and its tokens with their
 /// label probabilities. All offsets are byte offsets into the same text.
 #[derive(Debug, Clone, Copy)]
@@ -102,17 +125,7 @@ impl Decoder<'_> {
         // Per word: a label distribution, by the aggregation strategy.
         let outside_label = (0..n_labels).find(|&i| labels.tag(i).position == labels::Position::Outside).unwrap_or(0);
         let mut word_probs: Vec<f32> = vec![0f32; words.len() * n_labels];
-        let mut t = 0usize;
-        for (wi, w) in words.iter().enumerate() {
-            // Skip tokens that end before this word (or have empty offsets).
-            while t < offsets.len() && (offsets[t].1 <= w.start || offsets[t].0 == offsets[t].1) && offsets[t].0 < w.end
-            {
-                t += 1;
-            }
-            let first = t;
-            while t < offsets.len() && offsets[t].0 < w.end {
-                t += 1;
-            }
+        for (wi, Range { start: first, end: t }) in word_tokens(words, offsets).enumerate() {
             let dst = &mut word_probs[wi * n_labels..(wi + 1) * n_labels];
             if first == t {
                 dst[outside_label] = 1.0; // no token (e.g. only characters the tokenizer drops)

@@ -34,8 +34,9 @@ impl SyntaxLabels {
     }
 
     /// Per word of one sentence (`words`, byte ranges), the tags of its first
-    /// token (`offsets`, `tokens` parallel), chunks repaired to BIO. A word no
-    /// token starts in gets POS and chunk `None`.
+    /// token (`offsets`, `tokens` parallel; the token entity decoding reads
+    /// first, [`super::decode::word_tokens`]), chunks repaired to BIO. A word
+    /// without tokens gets POS and chunk `None`.
     pub(crate) fn words(
         &self,
         words: &[Range<usize>],
@@ -43,14 +44,9 @@ impl SyntaxLabels {
         tokens: &[TokenSyntax],
         out: &mut Vec<WordSyntax>,
     ) {
-        let mut t = 0;
         let mut prev_chunk: Option<&str> = None;
-        for w in words {
-            while t < offsets.len() && offsets[t].0 < w.start {
-                t += 1;
-            }
-            let tok = (t < offsets.len() && offsets[t].0 < w.end.max(w.start + 1)).then(|| tokens.get(t)).flatten();
-            let Some(tok) = tok else {
+        for toks in super::decode::word_tokens(words, offsets) {
+            let Some(tok) = (!toks.is_empty()).then(|| tokens.get(toks.start)).flatten() else {
                 out.push(WordSyntax::default());
                 prev_chunk = None;
                 continue;
