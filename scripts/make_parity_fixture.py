@@ -132,11 +132,12 @@ def cases(tok, model, cls, sep, casing, token_types, syntax=False):
             pos, chunk = res.pos_logits[0], res.chunk_logits[0]
             logits = torch.cat([logits, pos, chunk], dim=-1)
             # Each word's tags: those of its first token (ids[0] is [CLS]).
+            spans = words(s)
             firsts = {}
             for t, (a, e) in enumerate(enc.offsets):
-                firsts.setdefault(word_of(words(s), a, e), t + 1)
+                firsts.setdefault(word_of(spans, a, e), t + 1)
             tags, prev = [], "O"
-            for w in words(s):
+            for w in spans:
                 if w not in firsts:
                     continue
                 c = model.config.newsie_chunk_labels[int(chunk[firsts[w]].argmax())]

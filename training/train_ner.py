@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -469,13 +470,7 @@ class BertWithSyntax(BertForTokenClassification):
                     ce(pos.flatten(0, 1), syntax[..., 0].flatten(), ignore_index=-100)
                     + ce(chunk.flatten(0, 1), syntax[..., 1].flatten(), ignore_index=-100)
                 )
-        return types_namespace(loss=loss, logits=logits, pos_logits=pos, chunk_logits=chunk)
-
-
-def types_namespace(**kw):
-    import types
-
-    return types.SimpleNamespace(**kw)
+        return SimpleNamespace(loss=loss, logits=logits, pos_logits=pos, chunk_logits=chunk)
 
 
 @torch.no_grad()

@@ -204,7 +204,7 @@ impl Extractor {
             let enc = self.encode(part)?;
             let scores = self.scores(std::slice::from_ref(&enc))?;
             let mut entities = linker.link_in(part, self.decode(part, &enc, &scores[0].probs));
-            let syntax = self.word_syntax(&enc, &scores[0].syntax);
+            let syntax = self.word_syntax(&enc, &scores[0].syntax, rules.is_some());
             let mut relations = match rules {
                 Some(r) => r.extract_segmented(part, &enc.segments, &entities, self.syntax_of(&syntax)),
                 None => Vec::new(),
@@ -250,7 +250,7 @@ impl Extractor {
             .map(|((text, enc), scores)| {
                 let text = text.as_ref();
                 let entities = crate::link::link_in(text, self.decode(text, enc, &scores.probs));
-                let syntax = self.word_syntax(enc, &scores.syntax);
+                let syntax = self.word_syntax(enc, &scores.syntax, rules.is_some());
                 let relations = match rules {
                     Some(r) => r.extract_segmented(text, &enc.segments, &entities, self.syntax_of(&syntax)),
                     None => Vec::new(),
@@ -325,10 +325,11 @@ impl Extractor {
         Ok(logits)
     }
 
-    /// Per word of `enc`'s segmentation, its syntax from the per-token classes
-    /// (empty when the model has no syntax heads).
-    fn word_syntax(&self, enc: &EncodedText, tokens: &[TokenSyntax]) -> Vec<WordSyntax> {
-        let Some(labels) = &self.syntax else { return Vec::new() };
+    /// Per word of `enc`'s segmentation, its syntax from the per-token classes;
+    /// empty when the model has no syntax heads, or when neither the relations
+    /// (`relations`) nor the listed words read it.
+    fn word_syntax(&self, enc: &EncodedText, tokens: &[TokenSyntax], relations: bool) -> Vec<WordSyntax> {
+        let Some(labels) = self.syntax.as_ref().filter(|_| relations || self.words) else { return Vec::new() };
         let mut out = Vec::with_capacity(enc.segments.words().len());
         for (i, toks) in enc.sentence_tokens.iter().enumerate() {
             let words = enc.segments.words_of(i);
