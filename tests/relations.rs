@@ -1586,3 +1586,290 @@ fn designated_a_terrorist_organisation() {
     )
     .is_empty());
 }
+
+/// [`rel`] with entities listed in any order: each is the first occurrence of
+/// its text (names in these tests occur once).
+fn rel_in(text: &str, list: &[(&str, &str)]) -> Vec<(String, String, String, bool, String)> {
+    let mut sorted: Vec<(usize, &str, &str)> =
+        list.iter().map(|&(t, l)| (text.find(t).unwrap_or_else(|| panic!("{t:?} not in {text:?}")), t, l)).collect();
+    sorted.sort();
+    let list: Vec<(&str, &str)> = sorted.into_iter().map(|(_, t, l)| (t, l)).collect();
+    rel(text, &list)
+}
+
+/// Whether `got` holds a relation of `kind` between `a` and `b` (either order
+/// for meetings) with this negation and modality.
+fn has(got: &[(String, String, String, bool, String)], kind: &str, a: &str, b: &str, neg: bool, m: &str) -> bool {
+    got.iter().any(|x| {
+        x.0 == kind
+            && ((x.1 == a && x.2 == b) || (kind != "sanction" && x.1 == b && x.2 == a))
+            && x.3 == neg
+            && x.4 == m
+    })
+}
+
+#[test]
+fn designation_counts_only_beside_sanction_words() {
+    let es = [("Ottawa", "LOC"), ("Karim Haddad", "PER"), ("Lina Haddad", "PER")];
+    let got = rel_in("Ottawa designated Karim Haddad and Lina Haddad on Monday, freezing their assets in Canada.", &es);
+    assert!(has(&got, "sanction", "Ottawa", "Karim Haddad", false, "asserted"), "{got:?}");
+    assert!(has(&got, "sanction", "Ottawa", "Lina Haddad", false, "asserted"), "{got:?}");
+    // Passive, with the imposer's name as the only sanction word ("Treasury").
+    let got = rel_in(
+        "Former minister Pablo Ruiz was designated by the U.S. Treasury on Tuesday for graft.",
+        &[("Pablo Ruiz", "PER"), ("U.S. Treasury", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "U.S. Treasury", "Pablo Ruiz", false, "asserted")]);
+    // No sanction word in the sentence, or a post: no sanction.
+    assert!(rel_in("Ottawa designated Karim Haddad on Monday.", &es[..2]).is_empty());
+    assert!(rel_in(
+        "The Treasury designated Karim Haddad as its envoy to the sanctions talks.",
+        &[("Treasury", "ORG"), ("Karim Haddad", "PER")]
+    )
+    .is_empty());
+}
+
+#[test]
+fn revoked_visas_and_punitive_measures_are_sanctions() {
+    let got = rel_in(
+        "Washington revoked the visas of judge Ana Prado and two aides on Friday.",
+        &[("Washington", "LOC"), ("Ana Prado", "PER")],
+    );
+    assert_eq!(got, vec![r("sanction", "Washington", "Ana Prado", false, "asserted")]);
+    // Revoking sanctions stays excluded.
+    assert!(rel_in(
+        "Washington revoked the sanctions on judge Ana Prado on Friday.",
+        &[("Washington", "LOC"), ("Ana Prado", "PER")]
+    )
+    .is_empty());
+    let got = rel_in(
+        "Jordan imposed punitive economic measures on the Tamar Group on Sunday.",
+        &[("Jordan", "LOC"), ("Tamar Group", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "Jordan", "Tamar Group", false, "asserted")]);
+    let got =
+        rel_in("Oslo threatened to impose tariffs and sanctions on Belavia.", &[("Oslo", "LOC"), ("Belavia", "ORG")]);
+    assert_eq!(got, vec![r("sanction", "Oslo", "Belavia", false, "considered")]);
+}
+
+#[test]
+fn rounds_and_days_of_talks_and_consultations() {
+    let es = [("Peru", "LOC"), ("Chile", "LOC"), ("Lima", "LOC")];
+    assert_eq!(
+        rel_in("Peru and Chile held a third round of border talks in Lima on Monday.", &es),
+        vec![r("meeting", "Peru", "Chile", false, "asserted")]
+    );
+    assert_eq!(
+        rel_in("Peru and Chile wrapped up three days of consultations in Lima on Monday.", &es),
+        vec![r("meeting", "Peru", "Chile", false, "asserted")]
+    );
+    assert_eq!(
+        rel_in("Peru will hold consultations with Chile in Lima.", &es),
+        vec![r("meeting", "Peru", "Chile", false, "planned")]
+    );
+    // "days of" alone, with no meeting noun, is nothing.
+    assert!(rel_in("Peru and Chile held three days of military drills in Lima.", &es).is_empty());
+}
+
+#[test]
+fn a_host_attached_after_the_meeting() {
+    let es = [("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER"), ("Oslo", "LOC")];
+    let got = rel_in("Talks between Ana Lopez and Ken Sato, hosted by Lars Berg in Oslo, lasted five hours.", &es);
+    for (a, b) in [("Ana Lopez", "Ken Sato"), ("Lars Berg", "Ana Lopez"), ("Lars Berg", "Ken Sato")] {
+        assert!(has(&got, "meeting", a, b, false, "asserted"), "{a}-{b}: {got:?}");
+    }
+    let got = rel_in("Ana Lopez and Ken Sato met in Oslo on Monday, in talks hosted by Lars Berg.", &es);
+    assert!(has(&got, "meeting", "Lars Berg", "Ken Sato", false, "asserted"), "{got:?}");
+    let got = rel_in("Ana Lopez and Ken Sato sat face to face in Oslo, with Lars Berg chairing the session.", &es);
+    assert!(has(&got, "meeting", "Lars Berg", "Ana Lopez", false, "asserted"), "{got:?}");
+    assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", false, "asserted"), "{got:?}");
+    // A summit hosted by someone, mentioned after an unrelated clause, adds no one.
+    let got = rel_in("Ana Lopez met Ken Sato in Oslo, days before a concert hosted by Lars Berg.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+}
+
+#[test]
+fn subjects_behind_appositions_dashes_and_lists() {
+    // The head of a body, then the name: the name is the subject.
+    let got = rel_in(
+        "The head of the Arctic Council, Mia Holm, sat down with Ken Sato in Oslo.",
+        &[("Arctic Council", "ORG"), ("Mia Holm", "PER"), ("Ken Sato", "PER"), ("Oslo", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Mia Holm", "Ken Sato", false, "asserted")]);
+    // A member coordinated before a titled apposition.
+    let got = rel_in(
+        "Ana Lopez and Peru's trade minister, Rosa Diaz, met with Ken Sato.",
+        &[("Ana Lopez", "PER"), ("Peru", "LOC"), ("Rosa Diaz", "PER"), ("Ken Sato", "PER")],
+    );
+    assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", false, "asserted"), "{got:?}");
+    assert!(has(&got, "meeting", "Rosa Diaz", "Ken Sato", false, "asserted"), "{got:?}");
+    // Between dashes.
+    let got = rel_in(
+        "The two leaders - Ana Lopez and Ken Sato - conferred for an hour.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    // A wire dateline's dash is no apposition.
+    let got = rel_in(
+        "OSLO (Reuters) - Ana Lopez conferred with reporters.",
+        &[("OSLO", "LOC"), ("Reuters", "ORG"), ("Ana Lopez", "PER")],
+    );
+    assert!(got.is_empty(), "{got:?}");
+    // A coordinated subject whose clause goes on with a second verb.
+    let got = rel_in(
+        "Ana Lopez, Ken Sato and Lars Berg arrived in Oslo and met Mia Holm.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER"), ("Oslo", "LOC"), ("Mia Holm", "PER")],
+    );
+    for a in ["Ana Lopez", "Ken Sato", "Lars Berg"] {
+        assert!(has(&got, "meeting", a, "Mia Holm", false, "asserted"), "{a}: {got:?}");
+    }
+}
+
+#[test]
+fn separately_keeps_guests_apart() {
+    let es = [("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER")];
+    let got = rel_in("Ana Lopez hosted Ken Sato and, separately, Lars Berg on Monday.", &es);
+    assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", false, "asserted"), "{got:?}");
+    assert!(has(&got, "meeting", "Ana Lopez", "Lars Berg", false, "asserted"), "{got:?}");
+    assert!(!has(&got, "meeting", "Ken Sato", "Lars Berg", false, "asserted"), "{got:?}");
+    let got = rel_in("Ana Lopez met Ken Sato on Monday and, separately, held talks with Lars Berg.", &es);
+    assert!(has(&got, "meeting", "Ana Lopez", "Lars Berg", false, "asserted"), "{got:?}");
+}
+
+#[test]
+fn gerund_clauses_take_the_opening_subject() {
+    let es = [("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Oslo", "LOC")];
+    let got = rel_in("Ana Lopez and Ken Sato toured a shipyard together after holding talks in Oslo.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    let got = rel_in(
+        "The Treasury took aim at the network on Friday, sanctioning financier Omar Saleh and a Gaza money changer.",
+        &[("Treasury", "ORG"), ("Omar Saleh", "PER"), ("Gaza", "LOC")],
+    );
+    assert_eq!(got, vec![r("sanction", "Treasury", "Omar Saleh", false, "asserted")]);
+    // A clause word before the comma: no subject is carried over.
+    let got = rel_in(
+        "Reporters asked whether the Treasury acted, sanctioning Omar Saleh.",
+        &[("Treasury", "ORG"), ("Omar Saleh", "PER")],
+    );
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn governments_delegations_and_groups_as_actors() {
+    let got = rel_in(
+        "Tata Group executives held talks with Ghana's interim government on Monday.",
+        &[("Tata Group", "ORG"), ("Ghana", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Tata Group", "Ghana", false, "asserted")]);
+    let got = rel_in(
+        "Delegations from Armenia and Georgia sat face to face in Tbilisi.",
+        &[("Armenia", "LOC"), ("Georgia", "LOC"), ("Tbilisi", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Armenia", "Georgia", false, "asserted")]);
+    // A listed group typed MISC by the model is still an organisation.
+    let got = rel_in(
+        "Officials of the Red Cross were in discussions with the Houthis in Sanaa.",
+        &[("Red Cross", "ORG"), ("Houthis", "MISC"), ("Sanaa", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Red Cross", "Houthis", false, "asserted")]);
+    // An unlisted MISC name is not.
+    assert!(rel_in(
+        "Officials of the Red Cross were in discussions with the Belgians in Sanaa.",
+        &[("Red Cross", "ORG"), ("Belgians", "MISC"), ("Sanaa", "LOC")]
+    )
+    .is_empty());
+    let got = rel_in(
+        "Peru's commerce ministry added drone maker Aerodyne and six other U.S. firms to its entity list.",
+        &[("Peru", "LOC"), ("Aerodyne", "ORG"), ("U.S.", "LOC")],
+    );
+    assert_eq!(got, vec![r("sanction", "Peru", "Aerodyne", false, "asserted")]);
+}
+
+#[test]
+fn reported_pronoun_and_not_yet() {
+    let got = rel_in(
+        "Peru's foreign ministry said on Sunday it had banned senator Ana Lopez from entering the country.",
+        &[("Peru", "LOC"), ("Ana Lopez", "PER")],
+    );
+    assert_eq!(got, vec![r("sanction", "Peru", "Ana Lopez", false, "asserted")]);
+    let got = rel_in(
+        "The Treasury said it had not yet sanctioned Omar Saleh.",
+        &[("Treasury", "ORG"), ("Omar Saleh", "PER")],
+    );
+    assert_eq!(got, vec![r("sanction", "Treasury", "Omar Saleh", true, "negated")]);
+    // "it" as a dummy subject stands for nobody.
+    assert!(rel_in("Lopez said it was time to meet Sato.", &[("Lopez", "PER"), ("Sato", "PER")]).is_empty());
+}
+
+#[test]
+fn nominal_predicates_past_appositions_and_other_verbs() {
+    let es = [("Ana Lopez", "PER"), ("Ken Sato", "PER")];
+    let got = rel_in("A meeting between Ana Lopez and Ken Sato, proposed by mediators, never took place.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", true, "negated")]);
+    let got = rel_in(
+        "Sanctions imposed by Brussels on Belavia have forced it to cancel flights.",
+        &[("Brussels", "LOC"), ("Belavia", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "Brussels", "Belavia", false, "asserted")]);
+    let got = rel_in("Talks between Ana Lopez and Ken Sato have been called off.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", true, "negated")]);
+}
+
+#[test]
+fn meetings_told_in_other_words() {
+    let es = [("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Oslo", "LOC")];
+    for t in [
+        "After a meeting with Ken Sato in Oslo, Ana Lopez told reporters they had agreed.",
+        "Ana Lopez dined with Ken Sato in Oslo.",
+        "Ana Lopez held talks in Oslo with Ken Sato.",
+        "Ana Lopez was welcomed in Oslo by Ken Sato.",
+        "Ana Lopez rolled out the red carpet for Ken Sato in Oslo.",
+        "Ana Lopez and Ken Sato discussed fisheries over a working lunch in Oslo.",
+        "Over dinner in Oslo, Ana Lopez and Ken Sato discussed fisheries.",
+        "Ana Lopez and Ken Sato's meeting in Oslo lasted an hour.",
+        "Ana Lopez called on President Ken Sato in Oslo.",
+    ] {
+        let got = rel_in(t, &es);
+        assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", false, "asserted"), "{t}: {got:?}");
+    }
+    // An appeal is no courtesy call; a welcomed decision is no visit; a discussion
+    // without a meeting noun is no meeting.
+    for t in [
+        "Ana Lopez called on President Ken Sato in Oslo to release the prisoners.",
+        "Ana Lopez welcomed the decision by Ken Sato in Oslo.",
+        "Ana Lopez and Ken Sato discussed fisheries in Oslo.",
+    ] {
+        let got = rel_in(t, &es);
+        assert!(got.iter().all(|x| x.0 != "meeting"), "{t}: {got:?}");
+    }
+    let got = rel_in("Ana Lopez invited Ken Sato for talks in Oslo.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "requested")]);
+}
+
+#[test]
+fn sanctions_told_in_other_words() {
+    let es = [("Canada", "LOC"), ("Belavia", "ORG")];
+    for t in [
+        "Belavia was added to Canada's entity list on Monday.",
+        "Belavia was hit with sweeping Canada sanctions on Monday.",
+        "Belavia was targeted by fresh Canada sanctions on Monday.",
+        "Canada placed Belavia under sanctions on Monday.",
+        "Canada expanded its sanctions list to include Belavia.",
+        "Canada's sanctions against Belavia took effect on Monday.",
+        "Canada's blacklisting of Belavia took effect on Monday.",
+    ] {
+        assert_eq!(rel_in(t, &es), vec![r("sanction", "Canada", "Belavia", false, "asserted")], "{t}");
+    }
+    let got = rel_in(
+        "Canada barred entry to Ana Lopez, Ken Sato and a dozen other officials.",
+        &[("Canada", "LOC"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert!(has(&got, "sanction", "Canada", "Ana Lopez", false, "asserted"), "{got:?}");
+    assert!(has(&got, "sanction", "Canada", "Ken Sato", false, "asserted"), "{got:?}");
+    // A country that hosts a base is no meeting with the base's country.
+    let got = rel_in(
+        "Qatar, which hosts the largest U.S. air base in the region, said it would review its role.",
+        &[("Qatar", "LOC"), ("U.S.", "LOC")],
+    );
+    assert!(got.is_empty(), "{got:?}");
+}

@@ -76,6 +76,12 @@ pub(crate) struct Compiled {
     pub object_pronouns: Vec<Phrase>,
     pub government_nouns: Vec<Phrase>,
     pub group_heads: Vec<Phrase>,
+    /// Names that are groups whatever their entity type (lower-cased word ids).
+    pub group_names: Vec<Phrase>,
+    pub representatives: Vec<Phrase>,
+    pub host_phrases: Vec<Phrase>,
+    pub host_participles: Vec<Phrase>,
+    pub auxiliaries: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -110,6 +116,11 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let object_pronouns = vocab.phrases(&ctx, &grammar.object_pronouns, None, "grammar.object_pronouns")?;
     let government_nouns = vocab.phrases(&ctx, &grammar.government_nouns, None, "grammar.government_nouns")?;
     let group_heads = vocab.phrases(&ctx, &grammar.group_heads, None, "grammar.group_heads")?;
+    let group_names = vocab.phrases(&ctx, &grammar.group_names, None, "grammar.group_names")?;
+    let representatives = vocab.phrases(&ctx, &grammar.representatives, None, "grammar.representatives")?;
+    let host_phrases = vocab.phrases(&ctx, &grammar.host_phrases, None, "grammar.host_phrases")?;
+    let host_participles = vocab.phrases(&ctx, &grammar.host_participles, None, "grammar.host_participles")?;
+    let auxiliaries = vocab.phrases(&ctx, &grammar.auxiliaries, None, "grammar.auxiliaries")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -131,6 +142,11 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         object_pronouns,
         government_nouns,
         group_heads,
+        group_names,
+        representatives,
+        host_phrases,
+        host_participles,
+        auxiliaries,
         negation,
         negation_gov,
         modality,
@@ -281,6 +297,8 @@ fn kind_rule(
                     located_cameo: code(&c.located_cameo, "located_cameo")?,
                     located_plover_mode: code(&c.located_plover_mode, "located_plover_mode")?,
                 };
+                pat.requires = vocab.phrases(ctx, &c.requires, Some(name), "requires")?;
+                pat.exclude = vocab.phrases(ctx, &c.exclude, Some(name), "exclude")?;
             }
             patterns.push(pat);
         }

@@ -45,6 +45,10 @@ pub(crate) struct Pattern {
     pub lexical_count: usize,
     /// Event codes this pattern sets instead of its kind's.
     pub codes: PatternCodes,
+    /// One of these must occur in the sentence (empty: no condition).
+    pub requires: Vec<Phrase>,
+    /// Cues that cancel a match of this pattern, as the kind's `exclude` do.
+    pub exclude: Vec<Phrase>,
 }
 
 /// A pattern's own event codes (see `rules/default.toml`).
@@ -117,9 +121,9 @@ impl Vocabulary {
         let (mut nx, mut ny, mut nxy) = (0, 0, 0);
         for tok in src.split_whitespace() {
             let e = match tok {
-                "X" | "X=" => {
+                "X" | "X=" | "X:PER" => {
                     nx += 1;
-                    Elem::Slot { role: Role::X, adjacent: tok.ends_with('='), person: false }
+                    Elem::Slot { role: Role::X, adjacent: tok.ends_with('='), person: tok.ends_with(":PER") }
                 }
                 "Y" | "Y=" | "Y:PER" => {
                     ny += 1;
@@ -209,6 +213,14 @@ impl Vocabulary {
             }
         }
         let lexical_count = elems.iter().filter(|e| matches!(e, Elem::Words { .. })).count();
-        Ok(Pattern { elems, anchor, nominal, lexical_count, codes: PatternCodes::default() })
+        Ok(Pattern {
+            elems,
+            anchor,
+            nominal,
+            lexical_count,
+            codes: PatternCodes::default(),
+            requires: Vec::new(),
+            exclude: Vec::new(),
+        })
     }
 }

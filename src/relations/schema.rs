@@ -67,6 +67,26 @@ pub(crate) struct RawGrammar {
     /// "blacklisted him": pronouns that, as a whole object, stand for a person.
     #[serde(default)]
     pub object_pronouns: Vec<String>,
+    /// Names of armed, political and militant groups that may stand where an
+    /// organisation may whatever type the model gives them ("the Houthis").
+    #[serde(default)]
+    pub group_names: Vec<String>,
+    /// Nouns for the people who represent a side ("delegations", "negotiators"):
+    /// "Delegations from Russia and Ukraine met" has Russia and Ukraine as its subject.
+    #[serde(default)]
+    pub representatives: Vec<String>,
+    /// "talks between X and Y, hosted by Z": phrases that attach a host to a
+    /// meeting found before them; Z meets each participant.
+    #[serde(default)]
+    pub host_phrases: Vec<String>,
+    /// "..., with Z chairing the session": participles that do the same after "with Z".
+    #[serde(default)]
+    pub host_participles: Vec<String>,
+    /// Auxiliary verbs: the predicate after a nominal trigger goes on past them
+    /// ("talks ... have been called off"), and ends at another verb ("sanctions
+    /// ... have forced it to ...").
+    #[serde(default)]
+    pub auxiliaries: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +136,7 @@ pub(crate) struct RawRelation {
 #[serde(
     untagged,
     expecting = "a pattern string, or a table { pattern = \"...\" } with optional cameo, plover_mode, \
-                 located_cameo, located_plover_mode (no other keys)"
+                 located_cameo, located_plover_mode, requires, exclude (no other keys)"
 )]
 pub(crate) enum RawPattern {
     Plain(String),
@@ -136,6 +156,13 @@ pub(crate) struct RawCodedPattern {
     pub located_cameo: Option<String>,
     #[serde(default)]
     pub located_plover_mode: Option<String>,
+    /// The pattern holds only in a sentence with one of these words or phrases
+    /// (words inside names count: "Office of Foreign Assets Control").
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Like the kind's `exclude`, for this pattern alone.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 impl RawPattern {
@@ -184,6 +211,11 @@ const GRAMMAR_KEYS: &[&str] = &[
     "object_pronouns",
     "government_nouns",
     "group_heads",
+    "group_names",
+    "representatives",
+    "host_phrases",
+    "host_participles",
+    "auxiliaries",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

@@ -87,23 +87,31 @@ impl Matcher<'_> {
         let near_end = ce.min(hi + c.settings.nominal_cue_window);
         let excl_hi =
             (hi..near_end).find(|&i| s.items[i].flags & F_SUBORD != 0 && s.items[i].ent.is_none()).unwrap_or(near_end);
-        if self.any_cue(s, &k.exclude, excl_lo, excl_hi) {
+        // A literal word of the pattern is no cue: the "to" of "added Y to its entity
+        // list", "gave a warm welcome to Y" or "a visit by X to Y" is not "due to";
+        // nor does "revoked the visas of Y" exclude itself.
+        let literal: Vec<usize> =
+            st.lex.iter().copied().filter(|i| !class.contains(i)).chain(st.inner.iter().copied()).collect();
+        if self.any_cue_except(s, &k.exclude, excl_lo, excl_hi, &literal)
+            || self.any_cue_except(s, &pat.exclude, excl_lo, n.min(hi + c.settings.nominal_cue_window), &literal)
+        {
             return;
         }
-        // A literal word of the pattern is no cue: the "to" of "added Y to its entity
-        // list", "gave a warm welcome to Y" or "a visit by X to Y" is not "due to".
-        let literal: Vec<usize> = st.lex.iter().copied().filter(|i| !class.contains(i)).collect();
         let (neg, modality) = if nominal {
             // Before the noun phrase: the whole clause ("ruled out a meeting between ...");
             // after it: its predicate, a few words on ("... is expected", "... has been
             // called off"), not cues inside later phrases ("... focused on a possible
-            // ceasefire", "... yielded agreements to curb ...").
-            let neg = self.any_cue_except(s, &c.negation, cs, near_end, &literal)
-                || self.any_cue_except(s, &c.negation_gov, cs, near_end, &literal);
-            let m = c.modality.iter().find(|m| {
-                self.any_cue_except(s, &m.cues, cs, near_end, &literal)
-                    || self.any_cue_except(s, &m.governing, cs, near_end, &literal)
-            });
+            // ceasefire", "... yielded agreements to curb ...") nor past another verb
+            // ("... have forced it to reroute"). An apposition between commas is
+            // passed over: "A meeting between X and Y, proposed by Z, never took place".
+            let mut ranges = vec![(cs, self.predicate_end(s, hi, near_end))];
+            if let Some(c2) = self.apposition_end(s, ce) {
+                let end2 = self.clause_end(s, c2 + 1).min(c2 + 1 + c.settings.nominal_cue_window);
+                ranges.push((c2 + 1, self.predicate_end(s, c2 + 1, end2)));
+            }
+            let any = |cues: &[Phrase]| ranges.iter().any(|&(a, b)| self.any_cue_except(s, cues, a, b, &literal));
+            let neg = any(&c.negation) || any(&c.negation_gov);
+            let m = c.modality.iter().find(|m| any(&m.cues) || any(&m.governing));
             (neg, m)
         } else {
             let gs = self.clause_start(s, gov);
@@ -143,13 +151,38 @@ impl Matcher<'_> {
             if k.symmetric {
                 all_pairs(&x.members, &mut pairs);
                 if !y.separate && !separate {
-                    all_pairs(&y.members, &mut pairs);
+                    // Co-objects of a person and a place ("met President Nicusor Dan and
+                    // leaders of Romania's government") did not meet each other.
+                    let label = |m: &Member| match m {
+                        Member::Ent(e, _) => Some(&self.entities[*e].label),
+                        Member::Pron(_) => Some(&EntityKind::Person),
+                    };
+                    let mut within = Vec::new();
+                    all_pairs(&y.members, &mut within);
+                    pairs.extend(within.into_iter().filter(|(a, b)| {
+                        !matches!(
+                            (label(a), label(b)),
+                            (Some(EntityKind::Person), Some(EntityKind::Location))
+                                | (Some(EntityKind::Location), Some(EntityKind::Person))
+                        )
+                    }));
+                }
+            }
+        }
+        // "Talks between X and Y, hosted by Z": the host meets each participant.
+        let host = if k.symmetric { self.attached_host(s, k, hi) } else { None };
+        if let Some(h) = host {
+            let members: Vec<Member> = groups.iter().flat_map(|g| g.members.iter().copied()).collect();
+            if !members.iter().any(|m| m.pos() == h.pos()) {
+                for m in members {
+                    pairs.push((h, m));
                 }
             }
         }
         let named: Vec<usize> = groups
             .iter()
             .flat_map(|g| g.members.iter())
+            .chain(host.iter())
             .filter_map(|m| match m {
                 Member::Ent(e, _) => Some(self.entities[*e].entity_id),
                 Member::Pron(_) => None,
@@ -194,6 +227,81 @@ impl Matcher<'_> {
                 return;
             }
         }
+    }
+
+    /// The end of a nominal trigger's predicate window from `from` to `to`: the
+    /// first verb (a past form in "-ed", or a verb by the syntax heads) that is
+    /// neither an auxiliary nor the start of a cue.
+    fn predicate_end(&self, s: &Sentence, from: usize, to: usize) -> usize {
+        let c = self.rules;
+        let starts_cue =
+            |i: usize, cues: &[Phrase]| cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, to));
+        (from..to.min(s.items.len()))
+            .find(|&i| {
+                let it = &s.items[i];
+                // A participle after an auxiliary too: "have done little to ...".
+                let after_aux = i > from && starts_cue(i - 1, &c.auxiliaries);
+                let verb = it.ent.is_none()
+                    && !it.punct
+                    && !it.cap
+                    && !it.ly
+                    && it.flags & (F_ADV | F_BREAK) == 0
+                    && (it.syn & SYN_VERB != 0 || s.text[it.start..it.end].ends_with("ed") || after_aux);
+                verb && !starts_cue(i, &c.auxiliaries)
+                    && !starts_cue(i, &c.negation)
+                    && !c.modality.iter().any(|m| starts_cue(i, &m.cues))
+            })
+            .unwrap_or(to)
+    }
+
+    /// At the comma `ce` that ends a clause: the comma that closes an apposition
+    /// or a participle phrase opened there (within ten words, no clause word).
+    fn apposition_end(&self, s: &Sentence, ce: usize) -> Option<usize> {
+        let comma = |i: usize| s.items.get(i).is_some_and(|it| it.ent.is_none() && s.text[it.start..it.end] == *",");
+        if !comma(ce) {
+            return None;
+        }
+        (ce + 1..(ce + 11).min(s.items.len()))
+            .take_while(|&i| {
+                let it = &s.items[i];
+                comma(i) || (!it.boundary && (it.ent.is_some() || it.flags & (F_BREAK | F_REL | F_COMP | F_COORD) == 0))
+            })
+            .find(|&i| comma(i))
+    }
+
+    /// A host attached to the meeting that ends at `from`: a `host_phrases`
+    /// phrase ("hosted by") right there, after a comma or after one of the kind's
+    /// trigger nouns ("in talks hosted by"), or ", with Z chairing"; within the
+    /// clause. The host's noun phrase member.
+    pub(super) fn attached_host(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<Member> {
+        let c = self.rules;
+        let n = s.items.len();
+        let comma = |i: usize| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",";
+        let with = c.vocab.get("with").copied().unwrap_or(NO_WORD);
+        let kind_noun = |i: usize| {
+            let id = s.items[i].id;
+            s.items[i].ent.is_none()
+                && id != NO_WORD
+                && c.anchors.get(&id).is_some_and(|l| l.iter().any(|&(ki, _)| c.kinds[ki as usize].kind == k.kind))
+        };
+        for i in from..n.min(from + 20) {
+            let it = &s.items[i];
+            if it.ent.is_none() && (it.flags & (F_BREAK | F_REL | F_COMP) != 0 || (it.boundary && !comma(i))) {
+                return None;
+            }
+            if let Some(p) = c.host_phrases.iter().find(|p| self.phrase_at(s, i, p, n)) {
+                let attached = i == from || (i > from && (comma(i - 1) || kind_noun(i - 1)));
+                if !attached {
+                    return None;
+                }
+                return self.noun_phrase_member(s, k, i + p.len(), 6).map(|(m, _)| m);
+            }
+            if it.id == with && it.ent.is_none() && i > from && comma(i - 1) {
+                let (m, end) = self.noun_phrase_member(s, k, i + 1, 6)?;
+                return c.host_participles.iter().any(|p| self.phrase_at(s, end, p, n)).then_some(m);
+            }
+        }
+        None
     }
 
     pub(super) fn argument(

@@ -93,6 +93,9 @@ struct Group {
 struct MatchState {
     lex: Vec<usize>,
     class: Vec<usize>,
+    /// Positions of a word class's phrase after its first word (the "to" of "sat
+    /// face to face"): no cues.
+    inner: Vec<usize>,
     x: Option<Group>,
     y: Option<Group>,
     xy: Option<Group>,
@@ -103,6 +106,8 @@ struct Sentence<'a> {
     text: &'a str,
     items: Vec<Item>,
     range: (usize, usize),
+    /// Every word of the sentence, those inside names too.
+    words: &'a [std::ops::Range<usize>],
 }
 
 /// One document being matched: the compiled rules, the text, its
@@ -132,12 +137,26 @@ impl<'a> Matcher<'a> {
     ) -> Self {
         let groups = entities
             .iter()
-            .map(|e| e.label == EntityKind::Misc && after_the(text, e.start) && group_follows(rules, text, e.end))
+            .map(|e| {
+                (e.label == EntityKind::Misc && after_the(text, e.start) && group_follows(rules, text, e.end))
+                    || listed_group(rules, text.get(e.start..e.end).unwrap_or(""))
+            })
             .collect();
         // Syntax is read only when it covers every word.
         let syntax = syntax.filter(|s| s.words.len() == segments.words().len());
         Matcher { rules, text, segments, entities, groups, syntax }
     }
+}
+
+/// Whether `name` is one of the rules' `group_names` ("Houthis", "M23"), with
+/// or without a leading "the".
+fn listed_group(rules: &Compiled, name: &str) -> bool {
+    let lower = name.to_lowercase().replace('\u{2019}', "'");
+    let mut ids: Vec<u32> = lower.split_whitespace().map(|w| rules.vocab.get(w).copied().unwrap_or(NO_WORD)).collect();
+    if lower.starts_with("the ") {
+        ids.remove(0);
+    }
+    !ids.is_empty() && rules.group_names.contains(&ids)
 }
 
 /// Whether the word before byte `start` of `text` is "the".
@@ -287,7 +306,7 @@ impl<'a> Matcher<'a> {
                 .filter_map(|it| it.ent)
                 .filter(|&i| self.entities[i].label == EntityKind::Person)
                 .collect();
-            let s = Sentence { text: self.text, items, range: (range.start, range.end) };
+            let s = Sentence { text: self.text, items, range: (range.start, range.end), words };
             let si = sent_pers.len();
             self.sentence(&s, &sent_pers, si, &mut out);
             sent_pers.push(pers);
@@ -309,6 +328,20 @@ impl<'a> Matcher<'a> {
             let it = &s.items[pos + j];
             it.ent.is_none() && it.id == id
         })
+    }
+
+    /// Whether one of `phrases` occurs among the sentence's words, those inside
+    /// names too.
+    fn sentence_has(&self, s: &Sentence, phrases: &[Phrase]) -> bool {
+        let ids: Vec<u32> = s
+            .words
+            .iter()
+            .map(|w| {
+                let lower = self.text[w.clone()].to_lowercase().replace('\u{2019}', "'");
+                self.rules.vocab.get(lower.as_str()).copied().unwrap_or(NO_WORD)
+            })
+            .collect();
+        phrases.iter().any(|p| !p.is_empty() && ids.windows(p.len()).any(|w| w == p.as_slice()))
     }
 
     fn any_cue(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize) -> bool {

@@ -59,11 +59,14 @@ impl Matcher<'_> {
         pat: &Pattern,
         p: usize,
     ) -> Option<(MatchState, usize, usize)> {
+        if !pat.requires.is_empty() && !self.sentence_has(s, &pat.requires) {
+            return None;
+        }
         let mut st = MatchState::default();
         let mut chain = p;
         let mut gov = p;
         if pat.anchor == 1 {
-            let Elem::Slot { role, adjacent, .. } = pat.elems[0] else { return None };
+            let Elem::Slot { role, adjacent, person } = pat.elems[0] else { return None };
             let (g, ch, gv) = if adjacent {
                 if p == 0 {
                     return None;
@@ -79,6 +82,13 @@ impl Matcher<'_> {
             } else {
                 self.subject(s, k, p)?
             };
+            let people = g.members.iter().all(|m| match m {
+                Member::Ent(e, _) => self.entities[*e].label == EntityKind::Person,
+                Member::Pron(_) => true,
+            });
+            if person && !people {
+                return None;
+            }
             chain = ch;
             gov = gv;
             set_role(&mut st, role, g);
@@ -116,16 +126,18 @@ impl Matcher<'_> {
             Elem::Words { alts, optional, class } => {
                 for alt in alts {
                     if self.phrase_at(s, pos, alt, n) {
-                        let (l0, c0) = (st.lex.len(), st.class.len());
+                        let (l0, c0, i0) = (st.lex.len(), st.class.len(), st.inner.len());
                         st.lex.extend(pos..pos + alt.len());
                         if *class {
                             st.class.extend(pos..pos + alt.len());
+                            st.inner.extend(pos + 1..pos + alt.len());
                         }
                         if self.match_elems(s, k, elems, ei + 1, pos + alt.len(), st) {
                             return true;
                         }
                         st.lex.truncate(l0);
                         st.class.truncate(c0);
+                        st.inner.truncate(i0);
                     }
                 }
                 if *optional {

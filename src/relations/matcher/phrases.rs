@@ -44,7 +44,7 @@ impl Matcher<'_> {
             let it = &s.items[i];
             if let Some(e) = it.ent {
                 let poss = i + 1 < n && s.items[i + 1].flags & F_POSS != 0;
-                if self.allowed(k, e) {
+                if self.allowed(k, e) && !self.indefinite_modifier(s, i) {
                     if let Some((e, p, end)) = poss.then(|| self.government_of(s, k, i + 1)).flatten() {
                         return Some((Member::Ent(e, p), close(end, included)));
                     }
@@ -124,6 +124,70 @@ impl Matcher<'_> {
         None
     }
 
+    /// "a Gaza money exchanger", "any U.S. assets", "the largest U.S. air base",
+    /// "six other U.S. firms": the entity at `i` follows "a", "an", "any" or a
+    /// lower-case adjective or number, and a lower-case word that is no group or
+    /// representatives noun follows it; it modifies that noun.
+    pub(super) fn indefinite_modifier(&self, s: &Sentence, i: usize) -> bool {
+        let word = |j: usize| {
+            let a = &s.items[j];
+            if a.ent.is_some() {
+                String::new()
+            } else {
+                s.text[a.start..a.end].to_ascii_lowercase()
+            }
+        };
+        let plain_adjective = |j: usize| {
+            let a = &s.items[j];
+            a.ent.is_none() && !a.punct && !a.cap && a.flags == 0 && a.syn & SYN_VERB == 0
+        };
+        // "other", a number or a quantity word, or an adjective after a determiner.
+        let quantity = |j: usize| {
+            let w = word(j);
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(
+                    w.as_str(),
+                    "other"
+                        | "several"
+                        | "some"
+                        | "many"
+                        | "few"
+                        | "more"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "six"
+                        | "seven"
+                        | "eight"
+                        | "nine"
+                        | "ten"
+                        | "eleven"
+                        | "twelve"
+                        | "dozen"
+                        | "dozens"
+                )
+        };
+        let article = i > 0
+            && (matches!(word(i - 1).as_str(), "a" | "an" | "any")
+                || (plain_adjective(i - 1) && quantity(i - 1))
+                || (i > 1
+                    && plain_adjective(i - 1)
+                    && s.items[i - 2].ent.is_none()
+                    && s.items[i - 2].flags & F_DET != 0));
+        article
+            && s.items.get(i + 1).is_some_and(|next| {
+                next.ent.is_none()
+                    && !next.punct
+                    && !next.cap
+                    && next.flags == 0
+                    && next.syn & SYN_VERB == 0
+                    && !s.text[next.start..next.end].ends_with("ed")
+                    && !self.rules.group_nouns.iter().any(|p| self.phrase_at(s, i + 1, p, s.items.len()))
+                    && !self.rules.representatives.iter().any(|p| self.phrase_at(s, i + 1, p, s.items.len()))
+            })
+    }
+
     /// "Ethiopia's government": the possessive marker at `poss` follows an argument
     /// entity and precedes a government noun that no name or title follows; the
     /// entity, its position and the end of the government noun.
@@ -134,9 +198,23 @@ impl Matcher<'_> {
             return None;
         }
         let e = s.items[poss - 1].ent.filter(|&e| self.allowed(k, e))?;
-        let g =
-            self.rules.government_nouns.iter().filter(|p| self.phrase_at(s, poss + 1, p, n)).map(|p| p.len()).max()?;
-        let end = poss + 1 + g;
+        // At most two lower-case modifiers first: "Bangladesh's interim government",
+        // "China's commerce ministry".
+        let modifier = |j: usize| {
+            s.items.get(j).is_some_and(|it| {
+                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.rules.anchors.contains_key(&it.id)
+            })
+        };
+        let (from, g) = (0..=2).find_map(|m| {
+            let from = poss + 1 + m;
+            if (poss + 1..from).any(|j| !modifier(j)) {
+                return None;
+            }
+            let g =
+                self.rules.government_nouns.iter().filter(|p| self.phrase_at(s, from, p, n)).map(|p| p.len()).max()?;
+            Some((from, g))
+        })?;
+        let end = from + g;
         // The noun ends the phrase ("Ethiopia's government and", "... junta, which"),
         // not a modifier of a noun or name after it ("Niger's junta leader, Gen. X").
         let ends = s.items.get(end).is_none_or(|next| {
@@ -172,6 +250,13 @@ impl Matcher<'_> {
             let it = &s.items[j];
             it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) == 0
         };
+        // "ECOWAS (ECOWAS) led by": an acronym in parentheses first.
+        let text = |j: usize| s.items.get(j).map_or("", |it| &s.text[it.start..it.end]);
+        let i = if text(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && text(i + 2) == ")" {
+            i + 3
+        } else {
+            i
+        };
         for group in 0..=3 {
             let at = i + group;
             if at >= n || (group > 0 && !plain(at - 1)) {
@@ -187,6 +272,10 @@ impl Matcher<'_> {
                             continue;
                         }
                         return Some(self.apposed_head(s, k, j + 1).unwrap_or(j));
+                    }
+                    // "led by its commission president, Omar Touray".
+                    if j > at + l.len() && text(j) == "," {
+                        return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
                     }
                     if !plain(j) {
                         return None;
@@ -247,20 +336,28 @@ impl Matcher<'_> {
         self.noun_phrase_member(s, k, i + 1, 4)
     }
 
-    /// One to four plain words from `j` (no entity, trigger, punctuation or grammar
-    /// word other than a determiner) ending at a preposition, punctuation or the
-    /// end of the sentence: the end of that common noun phrase.
-    pub(super) fn common_tail(&self, s: &Sentence, j: usize) -> Option<usize> {
+    /// One to five plain words from `j` (no trigger, punctuation or grammar word
+    /// other than a determiner; entities only as modifiers: a non-argument one, or
+    /// one before a lower-case word, "six other U.S. firms") ending at a
+    /// preposition, punctuation or the end of the sentence: the end of that common
+    /// noun phrase.
+    pub(super) fn common_tail(&self, s: &Sentence, k: &KindRule, j: usize) -> Option<usize> {
         let n = s.items.len();
         let plain = |i: usize| {
             let it = &s.items[i];
-            it.ent.is_none()
-                && !it.punct
-                && it.flags & !F_DET == 0
-                && (it.id == NO_WORD || !self.rules.anchors.contains_key(&it.id))
+            // A modifier entity is no participant: "ten other American defence firms",
+            // "six other U.S. firms".
+            let modifier = it.ent.is_some_and(|e| !self.allowed(k, e))
+                || (it.ent.is_some()
+                    && s.items.get(i + 1).is_some_and(|nx| nx.ent.is_none() && !nx.punct && !nx.cap && nx.flags == 0));
+            modifier
+                || (it.ent.is_none()
+                    && !it.punct
+                    && it.flags & !F_DET == 0
+                    && (it.id == NO_WORD || !self.rules.anchors.contains_key(&it.id)))
         };
         let mut i = j;
-        while i < n && i < j + 4 && plain(i) {
+        while i < n && i < j + 5 && plain(i) {
             i += 1;
         }
         let ends = i == n || s.items[i].punct || s.items[i].flags & F_PREP != 0;
@@ -385,6 +482,16 @@ impl Matcher<'_> {
             if j < n && s.items[j].flags & F_COORD != 0 {
                 by_and = true;
                 j += 1;
+                // "hosted A and, separately, B": the members are apart.
+                if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
+                    if let Some(p) = self.rules.separate.iter().find(|p| self.phrase_at(s, j + 1, p, n)) {
+                        let close = j + 1 + p.len();
+                        if close < n && s.text[s.items[close].start..s.items[close].end] == *"," {
+                            repeated = true;
+                            j = close + 1;
+                        }
+                    }
+                }
             }
             if j == end {
                 break;
@@ -400,7 +507,7 @@ impl Matcher<'_> {
                 // noun phrase closing the coordination is no participant; the phrase
                 // ends after it.
                 if by_and {
-                    if let Some(e) = self.common_tail(s, j) {
+                    if let Some(e) = self.common_tail(s, k, j) {
                         confirmed = members.len();
                         confirmed_end = e;
                     }

@@ -24,8 +24,9 @@ impl Matcher<'_> {
             i -= 1;
             skipped += 1;
         }
-        // "Rival Palestinian factions Hamas and Fatah": a plural common noun heading
-        // the coordination at the start of a clause.
+        // "Rival Palestinian factions Hamas and Fatah", "Russian oil majors Rosneft and
+        // Lukoil": a plural common noun heading the coordination at the start of a
+        // clause, after capitalised words, entities and at most two lower-case words.
         if i > 0 && skipped < 4 {
             let it = &s.items[i - 1];
             let w = &s.text[it.start..it.end];
@@ -37,9 +38,18 @@ impl Matcher<'_> {
                 && !self.rules.anchors.contains_key(&it.id)
             {
                 i -= 1;
+                let mut lower = 0;
                 while i > 0 && {
                     let t = &s.items[i - 1];
-                    t.ent.is_some() || (t.cap && !t.punct && t.flags == 0)
+                    let plain_lower = !t.cap
+                        && !t.punct
+                        && t.ent.is_none()
+                        && t.flags == 0
+                        && lower < 2
+                        && t.syn & SYN_VERB == 0
+                        && !s.text[t.start..t.end].ends_with("ed");
+                    lower += usize::from(plain_lower);
+                    t.ent.is_some() || (t.cap && !t.punct && t.flags == 0) || plain_lower
                 } {
                     i -= 1;
                 }
@@ -48,10 +58,25 @@ impl Matcher<'_> {
         if i == 0 {
             return true;
         }
+        // "Delegations from Russia and Ukraine sat face to face".
+        if self.represented_from(s, i) {
+            return true;
+        }
         let it = &s.items[i - 1];
         // "delegations led by A and B met": members after a leaders phrase.
         let led = self.rules.leaders.iter().any(|l| i >= l.len() && self.phrase_at(s, i - l.len(), l, i));
         led || it.punct || it.cap || it.flags & (F_COORD | F_COMP | F_BREAK | F_DET | F_REL) != 0
+    }
+
+    /// The words before position `i` are a `representatives` noun and "from" or
+    /// "of" ("delegations from", "negotiators of").
+    pub(super) fn represented_from(&self, s: &Sentence, i: usize) -> bool {
+        if i < 2 {
+            return false;
+        }
+        let prep = &s.items[i - 1];
+        let from = prep.ent.is_none() && matches!(&s.text[prep.start..prep.end], "from" | "of");
+        from && self.rules.representatives.iter().any(|p| i > p.len() && self.phrase_at(s, i - 1 - p.len(), p, i - 1))
     }
 
     pub(super) fn group_left(&self, s: &Sentence, k: &KindRule, q: usize) -> Group {
@@ -78,8 +103,24 @@ impl Matcher<'_> {
                 let plain_prep = it.flags & F_PREP != 0 && it.flags & F_NPPREP == 0;
                 // An argument entity right before a capitalised title modifies it
                 // ("Uzbek President Shavkat Mirziyoyev" with "Uzbek" read as a place).
-                let modifier =
-                    it.ent.is_some() && j < cur && s.items[j].ent.is_none() && s.items[j].cap && !s.items[j].punct;
+                // Also before a lower-case title ("Kremlin investment envoy Kirill Dmitriev").
+                // Not when the entity itself closes a coordination of its type ("Tesla and
+                // SpaceX chief Elon Musk": both companies modify the title).
+                let lower_title = s.items[j].flags == 0 && !self.rules.anchors.contains_key(&s.items[j].id);
+                let coordinated_modifier = || {
+                    j >= 3
+                        && s.items[j - 2].flags & F_COORD != 0
+                        && s.items[j - 2].ent.is_none()
+                        && s.items[j - 3]
+                            .ent
+                            .zip(it.ent)
+                            .is_some_and(|(a, b)| self.entities[a].label == self.entities[b].label)
+                };
+                let modifier = it.ent.is_some()
+                    && j < cur
+                    && s.items[j].ent.is_none()
+                    && !s.items[j].punct
+                    && (s.items[j].cap || (lower_title && !coordinated_modifier()));
                 let title = it.ent.is_some_and(|e| !self.allowed(k, e))
                     || modifier
                     || (!it.punct && it.ent.is_none() && it.flags & !(F_NPPREP | F_PREP | F_DET) == 0 && !plain_prep);
@@ -115,6 +156,16 @@ impl Matcher<'_> {
                 }
             } else {
                 break;
+            }
+            // "The African National Congress (ANC) and the Democratic Alliance": the name
+            // before its acronym in parentheses.
+            let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
+            if prev >= 3 && text(prev) == ")" && text(prev - 2) == "(" && s.items[prev - 1].ent.is_some() {
+                if s.items[prev - 3].ent.is_some() {
+                    prev -= 3;
+                } else {
+                    prev -= 1;
+                }
             }
             // "Colombia's government and the ELN": the possessor stands for its government.
             if s.items[prev].ent.is_none() {
@@ -152,7 +203,36 @@ impl Matcher<'_> {
         if !self.allowed(k, e) || s.text[s.items[open].start..s.items[open].end] != *"(" {
             return None;
         }
+        // The name before the acronym, with the members coordinated before it.
+        if let Some(name) = open.checked_sub(1).filter(|&j| s.items[j].ent.is_some_and(|e| self.allowed(k, e))) {
+            let mut g = self.group_left(s, k, name);
+            if g.members.len() > 1 {
+                // The acronym stands for the last member, as when it is alone.
+                if let Some(last) = g.members.last_mut() {
+                    *last = Member::Ent(e, q - 1);
+                }
+                let first = g.members.first().map_or(name, |m| m.pos());
+                return Some((Group { end: q, ..g }, q + 1, first));
+            }
+        }
         Some((Group { members: vec![Member::Ent(e, q - 1)], separate: false, end: q }, q + 1, q - 1))
+    }
+
+    /// "The two leaders - Aleksandar Vucic and Viktor Orban - conferred": at the
+    /// closing dash `q`, the participants between the dashes (not a wire
+    /// dateline's dash: the opening dash follows a common noun).
+    pub(super) fn dashed_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
+        let last = q.checked_sub(1)?;
+        s.items[last].ent.filter(|&e| self.allowed(k, e))?;
+        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
+        let open = (q.saturating_sub(16)..last).rev().find(|&j| s.items[j].punct && is_dash(text(j)))?;
+        let head = open.checked_sub(1).map(|j| &s.items[j])?;
+        if head.ent.is_some() || head.punct || head.cap {
+            return None;
+        }
+        let g = self.group_left(s, k, last);
+        let first = g.members.first()?.pos();
+        (first > open).then(|| (Group { end: q, ..g }, q + 1, first))
     }
 
     /// A subject set off by an apposition, at the apposition's closing comma `q`:
@@ -177,6 +257,12 @@ impl Matcher<'_> {
             head -= 1;
         }
         if let Some(e) = s.items[head].ent {
+            // "The head of the African Union Commission, Mahmoud Ali Youssouf, sat down
+            // with": the head before the comma only names the title's body; the name in
+            // apposition is the subject.
+            if let Some(name) = self.name_for_of_object(s, k, head, c0, q) {
+                return Some((single(name.0, name.1), q + 1, c0));
+            }
             let possessed = s.items.get(head + 1).is_some_and(|it| it.flags & F_POSS != 0);
             return (self.allowed(k, e) && !possessed).then(|| (single(e, head), q + 1, head));
         }
@@ -190,9 +276,70 @@ impl Matcher<'_> {
         let titled = titles.clone().all(|j| !s.items[j].punct)
             && (titles.clone().all(title_word) || (titles.len() >= 2 && title_word(last - 1) && s.items[last - 1].cap));
         if self.allowed(k, e) && plain_head && titles.len() <= 4 && titled {
-            return Some((single(e, last), q + 1, c0));
+            // "Rasmussen and Greenland's foreign minister, Vivian Motzfeldt, met": a
+            // member coordinated before the common noun phrase joins the subject.
+            let first = self.coordinated_before(s, k, c0).unwrap_or(c0);
+            let mut g = single(e, last);
+            if first < c0 {
+                let mut left = self.group_left(s, k, first);
+                left.members.push(Member::Ent(e, last));
+                left.end = last + 1;
+                g = left;
+            }
+            return Some((g, q + 1, first.min(c0)));
         }
         None
+    }
+
+    /// The entity at `head` is the object of "of" in a title phrase ("the head of
+    /// the IAEA") and the apposition between the commas `c0` and `q` is one name
+    /// (after at most two capitalised title words): that name and its position.
+    fn name_for_of_object(
+        &self,
+        s: &Sentence,
+        k: &KindRule,
+        head: usize,
+        c0: usize,
+        q: usize,
+    ) -> Option<(usize, usize)> {
+        let before = |j: usize| s.items.get(j).filter(|it| it.ent.is_none());
+        let mut j = head.checked_sub(1)?;
+        if before(j).is_some_and(|it| it.flags & F_DET != 0) {
+            j = j.checked_sub(1)?;
+        }
+        if before(j).is_none_or(|it| it.flags & F_NPPREP == 0) {
+            return None;
+        }
+        let last = q.checked_sub(1)?;
+        let e = s.items[last].ent.filter(|&e| self.allowed(k, e))?;
+        if self.entities[e].label != EntityKind::Person || last < c0 + 1 || last - (c0 + 1) > 2 {
+            return None;
+        }
+        s.items[c0 + 1..last].iter().all(|it| it.ent.is_none() && it.cap && !it.punct).then_some((e, last))
+    }
+
+    /// The common noun phrase that ends right before the comma `c0` ("Greenland's
+    /// foreign minister") follows a coordinator and an argument entity that opens
+    /// a subject ("Rasmussen and"): that entity's position.
+    fn coordinated_before(&self, s: &Sentence, k: &KindRule, c0: usize) -> Option<usize> {
+        let mut j = c0;
+        let mut steps = 0;
+        while j > 0 && steps < 6 {
+            let it = &s.items[j - 1];
+            if it.flags & F_COORD != 0 && it.ent.is_none() {
+                break;
+            }
+            if (it.punct && it.flags & F_POSS == 0) || it.flags & (F_BREAK | F_REL | F_COMP | F_PREP) != 0 {
+                return None;
+            }
+            j -= 1;
+            steps += 1;
+        }
+        if j < 2 || j == c0 || s.items[j - 1].flags & F_COORD == 0 {
+            return None;
+        }
+        let e = s.items[j - 2].ent?;
+        (self.allowed(k, e) && self.opens_subject(s, j - 2)).then_some(j - 2)
     }
 
     /// "met reporters visiting Lula": a participle right after a common noun
@@ -243,7 +390,14 @@ impl Matcher<'_> {
                         .all(|it| it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_POSS) == 0);
                 // "A Hamas delegation led by X met Y": the leader is the subject.
                 let led = self.rules.leaders.iter().any(|l| q >= l.len() && self.phrase_at(s, q - l.len(), l, q));
-                if !led && !subord && q > 0 && s.items[q - 1].flags & F_PREP != 0 && s.items[q - 1].ent.is_none() {
+                let represented = self.represented_from(s, q);
+                if !led
+                    && !subord
+                    && !represented
+                    && q > 0
+                    && s.items[q - 1].flags & F_PREP != 0
+                    && s.items[q - 1].ent.is_none()
+                {
                     // "flew to Rome to meet": a prepositional object, not the subject.
                     skipped += 1;
                     if skipped > self.rules.settings.max_subject_skip {
@@ -276,6 +430,13 @@ impl Matcher<'_> {
                 }
                 return None;
             }
+            if it.punct && s.text[it.start..it.end] == *"," {
+                // "met Y on Tuesday and, separately, held talks with Z": back to "and".
+                if let Some(c) = self.separate_before(s, q) {
+                    q = c + 1;
+                    continue;
+                }
+            }
             if it.punct {
                 // Past an apposition or a parenthesis only when the trigger follows
                 // within a short auxiliary chain ("..., was received by"), not a noun
@@ -284,6 +445,7 @@ impl Matcher<'_> {
                 return match &s.text[it.start..it.end] {
                     ")" if chain_only => self.parenthesised_subject(s, k, q),
                     "," if chain_only => self.apposition_subject(s, k, q),
+                    d if chain_only && is_dash(d) => self.dashed_subject(s, k, q),
                     _ => None,
                 };
             }
@@ -297,7 +459,29 @@ impl Matcher<'_> {
                 return Some((Group { members: vec![m], separate: false, end: q + 1 }, q + 1, q));
             }
             if f & F_PRON_OTHER != 0 {
-                return None;
+                // "Russia's foreign ministry said on Saturday it had banned Y": "it" or
+                // "they" right after a verb of saying stands for its subject.
+                let c = self.rules;
+                let starts = |i: usize, cues: &[Phrase]| {
+                    cues.iter().any(|ph| ph[0] == s.items[i].id && self.phrase_at(s, i, ph, p))
+                };
+                let chain = (q + 1..p).all(|i| {
+                    let w = &s.items[i];
+                    w.ent.is_none()
+                        && (w.ly
+                            || w.flags & F_ADV != 0
+                            || starts(i, &c.auxiliaries)
+                            || starts(i, &c.negation)
+                            || (i > q + 1 && starts(i - 1, &c.negation) && w.flags & F_BREAK != 0)
+                            || c.modality.iter().any(|m| starts(i, &m.cues)))
+                });
+                if !chain {
+                    return None;
+                }
+                return self.reported_subject(s, k, q).map(|g| {
+                    let first = g.members.first().map_or(q, |m| m.pos());
+                    (g, q + 1, first)
+                });
             }
             if f & F_REL != 0 {
                 // "X, who met Y"
@@ -310,6 +494,14 @@ impl Matcher<'_> {
                     }
                 }
                 return None;
+            }
+            // "had not yet sanctioned": "yet" after a negation is an adverb.
+            let after_negation = q > 0
+                && s.items[q - 1].ent.is_none()
+                && self.rules.negation.iter().any(|ph| ph.len() == 1 && ph[0] == s.items[q - 1].id);
+            if f & (F_BREAK | F_VCOORD) != 0 && f & F_COORD == 0 && after_negation {
+                skipped += 1;
+                continue;
             }
             if f & F_COORD != 0 || (f & F_VCOORD != 0 && skipped <= 2) {
                 // Verb coordination: "X visited Kiev and met Y", "he was not received by
@@ -330,9 +522,19 @@ impl Matcher<'_> {
                 if m.pos() >= q {
                     return None;
                 }
-                // The entity must be followed by something verbal, not be a coordinated subject.
-                let g = self.group_left(s, k, m.pos());
-                let _ = g;
+                // "A, B, C and D arrived in Kyiv and met Y": the clause's subject may be a
+                // coordination (its last member, then back to its first).
+                let last = self
+                    .np_group(s, k, m.pos(), false, None)
+                    .and_then(|g| g.members.last().copied())
+                    .filter(|l| l.pos() < q && matches!(l, Member::Ent(..)));
+                if let Some(l) = last {
+                    let g = self.group_left(s, k, l.pos());
+                    if g.members.iter().any(|x| x.pos() == m.pos()) {
+                        let first = g.members.first().map_or(cs, |x| x.pos());
+                        return Some((g, q + 1, first.min(cs)));
+                    }
+                }
                 return Some((Group { members: vec![m], separate: false, end: m.pos() + 1 }, q + 1, cs));
             }
             if f & (F_BREAK | F_COMP) != 0 {
@@ -344,6 +546,40 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// "X said (on Saturday) (that) it ...": the pronoun "it" or "they" at `q`
+    /// follows, within four words of time and "that", a verb of saying; the
+    /// subject of that verb.
+    fn reported_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<Group> {
+        let it = &s.items[q];
+        if !matches!(s.text[it.start..it.end].to_ascii_lowercase().as_str(), "it" | "they") {
+            return None;
+        }
+        let mut j = q;
+        for _ in 0..5 {
+            j = j.checked_sub(1)?;
+            let w = &s.items[j];
+            if w.ent.is_none() && w.flags & F_SPEECH != 0 {
+                let (g, _, _) = self.subject(s, k, j)?;
+                return g.members.iter().all(|m| matches!(m, Member::Ent(..))).then_some(g);
+            }
+            let filler = w.ent.is_none() && !w.punct && w.flags & !(F_COMP | F_PREP) == 0;
+            if !filler {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The comma at `q` closes ", separately ," right after a coordinator: the
+    /// coordinator's position.
+    pub(super) fn separate_before(&self, s: &Sentence, q: usize) -> Option<usize> {
+        let len = self.rules.separate.iter().find(|p| q > p.len() && self.phrase_at(s, q - p.len(), p, q))?.len();
+        let open = q.checked_sub(len + 1)?;
+        let coord = open.checked_sub(1)?;
+        let comma = |i: usize| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",";
+        (comma(open) && s.items[coord].ent.is_none() && s.items[coord].flags & F_COORD != 0).then_some(coord)
     }
 
     /// Headline coordination by a comma alone: "Modi, Xi meet on sidelines of summit",
@@ -372,23 +608,51 @@ impl Matcher<'_> {
     /// "X met Y in Madrid, a day after hosting Z": a gerund right after a subordinator
     /// ("after", "before") has the subject of the sentence's first trigger before it.
     /// Cues of that clause do not reach the gerund (its chain starts at `p`).
+    ///
+    /// Also after a comma ("The Treasury took aim at Hamas's network on Friday,
+    /// sanctioning Y"), and, when no trigger comes first, with the subject that
+    /// opens the sentence ("Macron and Modi toured the site after holding talks").
     fn gerund_subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
         let it = s.items.get(p)?;
         let before = s.items.get(p.checked_sub(1)?)?;
-        if before.flags & F_SUBORD == 0 || before.ent.is_some() || !s.text[it.start..it.end].ends_with("ing") {
+        let comma = before.ent.is_none() && s.text[before.start..before.end] == *",";
+        if (before.flags & F_SUBORD == 0 && !comma)
+            || before.ent.is_some()
+            || !s.text[it.start..it.end].ends_with("ing")
+        {
+            return None;
+        }
+        if s.items[..p - 1].iter().any(|w| w.flags & (F_BREAK | F_REL | F_COMP) != 0 && w.ent.is_none()) {
             return None;
         }
         let main = (0..p - 1).find(|&a| {
             let w = &s.items[a];
             // A trigger word, not the "'s" that anchors "X= 's @meeting_noun with Y".
             w.ent.is_none() && !w.punct && w.flags & F_POSS == 0 && self.rules.anchors.contains_key(&w.id)
-        })?;
-        if s.items[main..p].iter().any(|w| w.flags & F_BREAK != 0) {
+        });
+        let g = match main {
+            Some(main) => self.subject(s, k, main)?.0,
+            None => self.opening_subject(s, k, p - 1)?,
+        };
+        let first = g.members.first().map(|m| m.pos()).unwrap_or(p);
+        Some((g, p, first))
+    }
+
+    /// The subject that opens the sentence (after a wire dateline): argument
+    /// entities, coordinated, followed by a lower-case word that is no
+    /// preposition, all before `limit`.
+    fn opening_subject(&self, s: &Sentence, k: &KindRule, limit: usize) -> Option<Group> {
+        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
+        let start = (0..limit.min(12)).find(|&j| s.items[j].punct && is_dash(text(j))).map_or(0, |d| d + 1);
+        let g = self.np_group(s, k, start, false, None)?;
+        let first = g.members.first()?.pos();
+        // Only titles and modifiers before the first member.
+        if s.items[start..first].iter().any(|it| it.punct || it.flags & (F_PREP | F_BREAK | F_COMP | F_REL) != 0) {
             return None;
         }
-        let (g, _, _) = self.subject(s, k, main)?;
-        let first = g.members.first().map(|m| m.pos()).unwrap_or(main);
-        Some((g, p, first))
+        let next = s.items.get(g.end).filter(|_| g.end < limit)?;
+        let verbish = next.ent.is_none() && !next.punct && !next.cap && next.flags & (F_PREP | F_COORD | F_POSS) == 0;
+        (verbish && g.members.iter().all(|m| matches!(m, Member::Ent(..)))).then_some(g)
     }
 
     /// The speaker of a quotation holding `q` (a first-person pronoun) and the trigger
