@@ -1873,3 +1873,15 @@ fn sanctions_told_in_other_words() {
     );
     assert!(got.is_empty(), "{got:?}");
 }
+
+#[test]
+fn to_as_a_preposition_is_no_plan() {
+    let es = [("Ana Lopez", "PER"), ("Addis Ababa", "LOC"), ("Ken Sato", "PER")];
+    let got = rel_in("Ana Lopez travelled to Addis Ababa for talks with Ken Sato.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    let got = rel_in("Ana Lopez plans to travel to Addis Ababa to meet Ken Sato.", &es);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "planned")]);
+    let got =
+        rel_in("Ana Lopez hosted a state banquet in honour of Ken Sato.", &[("Ana Lopez", "PER"), ("Ken Sato", "PER")]);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+}

@@ -353,8 +353,19 @@ impl<'a> Matcher<'a> {
         (a..b.min(s.items.len())).any(|i| {
             !skip.contains(&i)
                 && s.items[i].id != NO_WORD
-                && cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b))
+                && cues
+                    .iter()
+                    .any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b) && !self.preposition_use(s, i, p))
         })
+    }
+
+    /// A one-word cue that is also a preposition, used as one: "travelled to Addis
+    /// Ababa for talks" (a name, a determiner or a capitalised word follows), not
+    /// "to meet".
+    fn preposition_use(&self, s: &Sentence, i: usize, cue: &[u32]) -> bool {
+        cue.len() == 1
+            && s.items[i].flags & F_PREP != 0
+            && s.items.get(i + 1).is_some_and(|next| next.ent.is_some() || next.cap || next.flags & F_DET != 0)
     }
 
     fn clause_start(&self, s: &Sentence, pos: usize) -> usize {
