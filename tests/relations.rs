@@ -1885,3 +1885,106 @@ fn to_as_a_preposition_is_no_plan() {
         rel_in("Ana Lopez hosted a state banquet in honour of Ken Sato.", &[("Ana Lopez", "PER"), ("Ken Sato", "PER")]);
     assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
 }
+
+#[test]
+fn inclusions_name_the_targets_of_a_common_object() {
+    let es = [("Treasury", "ORG"), ("Nova Bank", "ORG"), ("Kestrel Shipping", "ORG")];
+    for t in [
+        "The Treasury imposed sanctions on more than 250 targets, including Nova Bank and Kestrel Shipping, on Friday.",
+        "The Treasury sanctioned 35 entities and vessels on Thursday, including Nova Bank and Kestrel Shipping.",
+        "The Treasury added 11 firms to its entity list on Tuesday, including Nova Bank and Kestrel Shipping.",
+    ] {
+        let got = rel_in(t, &es);
+        assert!(has(&got, "sanction", "Treasury", "Nova Bank", false, "asserted"), "{t}: {got:?}");
+        assert!(has(&got, "sanction", "Treasury", "Kestrel Shipping", false, "asserted"), "{t}: {got:?}");
+    }
+    // The inclusion of another phrase, after a first comma, is not the object's.
+    let got = rel_in(
+        "The Security Council renewed its embargo on Sudan, with ten members in favour and five, including Russia, abstaining.",
+        &[("Security Council", "ORG"), ("Sudan", "LOC"), ("Russia", "LOC")],
+    );
+    assert_eq!(got, vec![r("sanction", "Security Council", "Sudan", false, "asserted")]);
+    // Nothing named: nothing.
+    assert!(rel_in("The Treasury sanctioned 35 entities on Thursday.", &es[..1]).is_empty());
+}
+
+#[test]
+fn appositions_in_objects() {
+    let got = rel_in(
+        "President Ana Lopez received the Governor of Rivers State, Ken Sato, at the villa.",
+        &[("Ana Lopez", "PER"), ("Rivers State", "LOC"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    // An apposition after an object is not a second participant.
+    let got = rel_in(
+        "Ana Lopez held talks with Ken Sato, general secretary of the Workers Party, in Hanoi.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Workers Party", "ORG"), ("Hanoi", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    let got = rel_in(
+        "Ana Lopez met visiting Peruvian leader Ken Sato in Lima.",
+        &[("Ana Lopez", "PER"), ("Peruvian", "MISC"), ("Ken Sato", "PER"), ("Lima", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+}
+
+#[test]
+fn speakers_separate_meetings_and_held_plans() {
+    let got = rel_in(
+        "Lars Berg did not travel to Oslo, and Ana Lopez said she would not meet Ken Sato.",
+        &[("Lars Berg", "PER"), ("Oslo", "LOC"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", true, "possible"), "{got:?}");
+    assert!(!got.iter().any(|x| x.1 == "Lars Berg" || x.2 == "Lars Berg"), "{got:?}");
+    let got = rel_in(
+        "Ana Lopez held separate meetings with Ken Sato and Lars Berg.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    let got = rel_in(
+        "A meeting between Ana Lopez and Ken Sato has been put on hold.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "planned")]);
+    let got = rel_in(
+        "The Security Council voted on Thursday to extend its arms embargo on Sudan.",
+        &[("Security Council", "ORG"), ("Sudan", "LOC")],
+    );
+    assert_eq!(got, vec![r("sanction", "Security Council", "Sudan", false, "asserted")]);
+    let got = rel_in(
+        "Ana Lopez is scheduled to visit Lima next month to meet Ken Sato.",
+        &[("Ana Lopez", "PER"), ("Lima", "LOC"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "planned")]);
+    let got = rel_in(
+        "Ana Lopez held a courtesy call with Ken Sato in Lima.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lima", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+}
+
+#[test]
+fn one_fact_once_per_document() {
+    // A headline and its lede tell one meeting: the linked names give one relation.
+    let t = "Lopez, Sato hold talks in Lima\n\nLIMA (Reuters) - President Ana Lopez hosted Ken Sato for talks in Lima on Monday.";
+    let es = ents(
+        t,
+        &[
+            ("Lopez", "PER"),
+            ("Sato", "PER"),
+            ("Lima", "LOC"),
+            ("LIMA", "LOC"),
+            ("Reuters", "ORG"),
+            ("Ana Lopez", "PER"),
+            ("Ken Sato", "PER"),
+            ("Lima", "LOC"),
+        ],
+    );
+    let got = RuleSet::builtin().extract(t, &es);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].source.text.as_str(), got[0].target.text.as_str()), ("Lopez", "Sato"));
+    // A different fact about the same pair (negated) stays.
+    let t = "Ana Lopez met Ken Sato on Monday. Ana Lopez did not meet Ken Sato on Tuesday.";
+    let got = rel(t, &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")]);
+    assert_eq!(got.len(), 2, "{got:?}");
+}

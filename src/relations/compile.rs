@@ -82,6 +82,7 @@ pub(crate) struct Compiled {
     pub host_phrases: Vec<Phrase>,
     pub host_participles: Vec<Phrase>,
     pub auxiliaries: Vec<Phrase>,
+    pub assertive_verbs: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -121,6 +122,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let host_phrases = vocab.phrases(&ctx, &grammar.host_phrases, None, "grammar.host_phrases")?;
     let host_participles = vocab.phrases(&ctx, &grammar.host_participles, None, "grammar.host_participles")?;
     let auxiliaries = vocab.phrases(&ctx, &grammar.auxiliaries, None, "grammar.auxiliaries")?;
+    let assertive_verbs = vocab.phrases(&ctx, &grammar.assertive_verbs, None, "grammar.assertive_verbs")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -147,6 +149,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         host_phrases,
         host_participles,
         auxiliaries,
+        assertive_verbs,
         negation,
         negation_gov,
         modality,

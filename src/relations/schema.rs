@@ -87,6 +87,10 @@ pub(crate) struct RawGrammar {
     /// ... have forced it to ...").
     #[serde(default)]
     pub auxiliaries: Vec<String>,
+    /// Verbs after which a one-word cue that is a preposition ("to") is no cue: "the
+    /// Security Council voted to extend the embargo" happened.
+    #[serde(default)]
+    pub assertive_verbs: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +220,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "host_phrases",
     "host_participles",
     "auxiliaries",
+    "assertive_verbs",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

@@ -65,15 +65,35 @@ impl Matcher<'_> {
         } else {
             (class.iter().copied().min().unwrap_or(0), class.iter().copied().max().unwrap_or(0) + 1)
         };
-        let groups: Vec<&Group> = [&st.x, &st.y, &st.xy].into_iter().flatten().collect();
         let mut lo = lex_lo;
         let mut hi = lex_hi.max(st.end);
-        for g in &groups {
+        for g in [&st.x, &st.y, &st.xy].into_iter().flatten() {
             for m in &g.members {
                 lo = lo.min(m.pos());
                 hi = hi.max(m.pos() + 1);
             }
+            if g.members.is_empty() {
+                hi = hi.max(g.end);
+            }
         }
+        // "imposed sanctions on 250 targets on Friday, including A and B": an inclusion
+        // after the match adds to its object (and fills an object that names no one).
+        let mut y = st.y.clone();
+        if let Some(g) = y.as_mut() {
+            if let Some((more, end)) = self.later_inclusion(s, k, hi) {
+                for m in more {
+                    if !g.members.iter().any(|x| x.pos() == m.pos()) {
+                        hi = hi.max(m.pos() + 1);
+                        g.members.push(m);
+                    }
+                }
+                hi = hi.max(end.min(n));
+            }
+            if g.members.is_empty() {
+                return;
+            }
+        }
+        let groups: Vec<&Group> = [&st.x, &y, &st.xy].into_iter().flatten().collect();
         let cs = self.clause_start(s, lo.min(gov));
         let ce = self.clause_end(s, hi);
         // Non-event cues cancel the relation. A gerund's clause ("..., a day after
@@ -142,7 +162,7 @@ impl Matcher<'_> {
         };
         if let Some(g) = &st.xy {
             all_pairs(&g.members, &mut pairs);
-        } else if let (Some(x), Some(y)) = (&st.x, &st.y) {
+        } else if let (Some(x), Some(y)) = (&st.x, &y) {
             for a in &x.members {
                 for b in &y.members {
                     pairs.push((*a, *b));

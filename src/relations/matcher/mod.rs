@@ -46,11 +46,16 @@ const SYN_NP: u8 = 4;
 const SYN_COMMON_NOUN: u8 = 8;
 /// The word is a gerund or present participle (POS `VBG`).
 const SYN_GERUND: u8 = 16;
+/// The word is a verb of any form (POS `VB*`), a base form or participle too.
+const SYN_ANY_VERB: u8 = 32;
 
 /// The `SYN_*` bits of one word.
 fn syn_bits(syntax: &Syntax<'_>, word: usize) -> u8 {
     let Some(w) = syntax.words.get(word) else { return 0 };
     let mut bits = 0;
+    if syntax.labels.pos_of(w).is_some_and(|p| p.starts_with("VB")) {
+        bits |= SYN_ANY_VERB;
+    }
     match syntax.labels.pos_of(w) {
         Some("VBG") => bits |= SYN_VERB | SYN_GERUND,
         Some("VBD" | "VBZ" | "VBP" | "MD") => bits |= SYN_VERB,
@@ -312,6 +317,15 @@ impl<'a> Matcher<'a> {
             sent_pers.push(pers);
         }
         out.sort_by_key(|r| (r.sentence.start, r.trigger.start));
+        // One fact once: a headline and its lede ("Modi, Putin hold talks" ... "Putin
+        // hosted Modi for talks") tell the same event; the first telling is kept.
+        let mut facts: HashSet<(String, usize, usize, bool, String)> = HashSet::new();
+        out.retain(|r| {
+            let (a, b) = (r.source.entity_id, r.target.entity_id);
+            let symmetric = self.rules.kinds.iter().any(|k| k.kind == r.kind && k.symmetric);
+            let (a, b) = if symmetric { (a.min(b), a.max(b)) } else { (a, b) };
+            facts.insert((r.kind.clone(), a, b, r.negated, r.modality.clone()))
+        });
         out
     }
 
@@ -362,10 +376,22 @@ impl<'a> Matcher<'a> {
     /// A one-word cue that is also a preposition, used as one: "travelled to Addis
     /// Ababa for talks" (a name, a determiner or a capitalised word follows), not
     /// "to meet".
+    ///
+    /// Nor after an `assertive_verbs` verb ("voted on Thursday to extend").
     fn preposition_use(&self, s: &Sentence, i: usize, cue: &[u32]) -> bool {
+        // "voted (on Thursday) to extend": within four words back, past no name,
+        // punctuation or clause word.
+        let assertive = (i.saturating_sub(4)..i)
+            .rev()
+            .take_while(|&j| {
+                let it = &s.items[j];
+                it.ent.is_none() && !it.punct && it.flags & (F_BREAK | F_REL | F_COMP) == 0
+            })
+            .any(|j| self.rules.assertive_verbs.iter().any(|p| p.len() == 1 && p[0] == s.items[j].id));
         cue.len() == 1
             && s.items[i].flags & F_PREP != 0
-            && s.items.get(i + 1).is_some_and(|next| next.ent.is_some() || next.cap || next.flags & F_DET != 0)
+            && (assertive
+                || s.items.get(i + 1).is_some_and(|next| next.ent.is_some() || next.cap || next.flags & F_DET != 0))
     }
 
     fn clause_start(&self, s: &Sentence, pos: usize) -> usize {

@@ -206,7 +206,20 @@ impl Matcher<'_> {
                 } else {
                     None
                 };
-                let Some(g) = self.np_group(s, k, pos, *adjacent, prep) else { return false };
+                let g = match self.np_group(s, k, pos, *adjacent, prep) {
+                    Some(g) => g,
+                    // A common object whose participants an inclusion names later
+                    // ("sanctioned 20 firms on Monday, including A and B"): empty for
+                    // now; the inclusion fills it when the match is emitted.
+                    None if *role == Role::Y && !*adjacent => {
+                        let Some(end) = self.common_np_end(s, k, pos) else { return false };
+                        if self.later_inclusion(s, k, end).is_none_or(|(m, _)| m.is_empty()) {
+                            return false;
+                        }
+                        Group { members: Vec::new(), separate: false, end }
+                    }
+                    None => return false,
+                };
                 if *person && !self.people_after_titles(s, pos, &g) {
                     return false;
                 }

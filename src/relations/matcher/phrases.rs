@@ -64,6 +64,11 @@ impl Matcher<'_> {
                     if let Some(j) = self.apposed_head(s, k, i + 1) {
                         return Some((Member::Ent(s.items[j].ent.unwrap_or(e), j), close(j + 1, included)));
                     }
+                    // "received the Governor of Rivers State, Siminalayi Fubara,": the name in
+                    // apposition to a title phrase is its head, not the title's body.
+                    if let Some((pe, j)) = self.apposition_to_of_object(s, k, i) {
+                        return Some((Member::Ent(pe, j), close(j + 1, included)));
+                    }
                     return Some((Member::Ent(e, i), close(self.group_tail(s, i + 1), included)));
                 }
                 skip += 1;
@@ -104,7 +109,7 @@ impl Matcher<'_> {
                 && it.flags & F_NPPREP == 0
             {
                 break;
-            } else if it.syn & SYN_VERB != 0 && it.syn & SYN_NP == 0 {
+            } else if it.syn & SYN_VERB != 0 && it.syn & SYN_NP == 0 && !self.adjectival_gerund(s, pos, i) {
                 // A verb outside any noun phrase ends the object: "met officials and
                 // praised Pedersen" has no second object (syntax heads only).
                 break;
@@ -122,6 +127,54 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// From `j`: a lower-case title (after a determiner at most), then within four
+    /// words "of" before any entity ("general secretary of", "the head of").
+    pub(super) fn of_title_at(&self, s: &Sentence, j: usize) -> bool {
+        let n = s.items.len();
+        let lower = |i: usize| {
+            s.items.get(i).is_some_and(|it| it.ent.is_none() && !it.punct && !it.cap && it.flags & !F_DET == 0)
+        };
+        if !lower(j) {
+            return false;
+        }
+        for i in j + 1..n.min(j + 5) {
+            let it = &s.items[i];
+            if it.ent.is_none() && it.flags & F_NPPREP != 0 {
+                return true;
+            }
+            let title_word = lower(i) || (it.cap && it.ent.is_none() && !it.punct);
+            if !title_word {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The entity at `i` is the object of "of" ("the Governor of Rivers State") and a
+    /// comma and a person's name in apposition follow: that person and position.
+    pub(super) fn apposition_to_of_object(&self, s: &Sentence, k: &KindRule, i: usize) -> Option<(usize, usize)> {
+        let mut j = i.checked_sub(1)?;
+        if s.items[j].ent.is_none() && s.items[j].flags & F_DET != 0 {
+            j = j.checked_sub(1)?;
+        }
+        let of = s.items[j].ent.is_none() && s.items[j].flags & F_NPPREP != 0;
+        let comma = s.items.get(i + 1).is_some_and(|c| c.ent.is_none() && s.text[c.start..c.end] == *",");
+        if !of || !comma {
+            return None;
+        }
+        let (e, pos) = self.apposition_after(s, k, i + 2)?;
+        (self.entities[e].label == EntityKind::Person).then_some((e, pos))
+    }
+
+    /// "met visiting Vietnamese leader Nguyen Phu Trong": a gerund that opens the
+    /// noun phrase (after determiners at most) before a capitalised word or a name
+    /// is a modifier, not a new predicate ("met reporters visiting Lula" is).
+    pub(super) fn adjectival_gerund(&self, s: &Sentence, pos: usize, i: usize) -> bool {
+        s.items[i].syn & SYN_GERUND != 0
+            && s.items[pos..i].iter().all(|x| x.ent.is_none() && x.flags & F_DET != 0)
+            && s.items.get(i + 1).is_some_and(|next| next.ent.is_some() || (next.cap && !next.punct))
     }
 
     /// "a Gaza money exchanger", "any U.S. assets", "the largest U.S. air base",
@@ -364,6 +417,77 @@ impl Matcher<'_> {
         (i > j && ends).then_some(i)
     }
 
+    /// "imposed sanctions on more than 250 targets, including A and B", "designated 35
+    /// entities on Thursday, including A": after `from`, within the clause (no clause
+    /// word, no coordinated verb) and 25 words, the first comma and an inclusion
+    /// phrase, then participants; those and the end of their phrase.
+    pub(super) fn later_inclusion(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<(Vec<Member>, usize)> {
+        let n = s.items.len();
+        for j in from..n.min(from + 25) {
+            let it = &s.items[j];
+            if it.ent.is_some() {
+                continue;
+            }
+            let comma = s.text[it.start..it.end] == *",";
+            if comma {
+                if let Some(len) = self.inclusion_at(s, j + 1) {
+                    let g = self.np_group(s, k, j + 1 + len, false, None)?;
+                    let mut end = g.end;
+                    if end < n && s.text[s.items[end].start..s.items[end].end] == *"," {
+                        end += 1;
+                    }
+                    return Some((g.members, end));
+                }
+                // Only the first comma may open it: ", with 10 members voting in favour
+                // and five, including Russia, abstaining" is another phrase's.
+                return None;
+            }
+            if it.boundary || it.flags & (F_BREAK | F_REL | F_COMP) != 0 {
+                return None;
+            }
+            // "met Y and imposed sanctions on 12 firms, including Z": another predicate.
+            if it.flags & F_COORD != 0
+                && s.items.get(j + 1).is_some_and(|nx| {
+                    nx.ent.is_none()
+                        && (nx.syn & SYN_VERB != 0
+                            || s.text[nx.start..nx.end].ends_with("ed")
+                            || self.rules.anchors.contains_key(&nx.id))
+                })
+            {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// A common noun phrase from `pos` with no participant ("more than 250 targets",
+    /// "35 entities and vessels", "members of the cartel's faction"): up to eight
+    /// plain words, numbers, "of", "than" and modifier entities, ending at another
+    /// preposition, punctuation or the end; its end.
+    pub(super) fn common_np_end(&self, s: &Sentence, k: &KindRule, pos: usize) -> Option<usize> {
+        let n = s.items.len();
+        let mut i = pos;
+        while i < n && i < pos + 8 {
+            let it = &s.items[i];
+            let w = &s.text[it.start..it.end];
+            let ok = match it.ent {
+                Some(e) => !self.allowed(k, e) || self.indefinite_modifier(s, i),
+                None => {
+                    !it.punct
+                        && (it.flags & !(F_DET | F_NPPREP | F_PREP) == 0 || it.flags & F_COORD != 0)
+                        && (it.flags & F_PREP == 0 || it.flags & F_NPPREP != 0 || w == "than")
+                        && (it.flags & F_COORD == 0 || i > pos)
+                        && !self.rules.anchors.contains_key(&it.id)
+                }
+            };
+            if !ok {
+                break;
+            }
+            i += 1;
+        }
+        (i > pos).then_some(i)
+    }
+
     /// The length of the inclusion phrase ("including", "such as") starting at `i`.
     pub(super) fn inclusion_at(&self, s: &Sentence, i: usize) -> Option<usize> {
         self.rules.inclusions.iter().find(|p| self.phrase_at(s, i, p, s.items.len())).map(|p| p.len())
@@ -501,6 +625,12 @@ impl Matcher<'_> {
                     repeated = true;
                     j += 1;
                 }
+            }
+            // "To Lam, general secretary of the Communist Party of Vietnam, and ...": a
+            // comma before a lower-case title reaching a name through "of" opens an
+            // apposition, not a member.
+            if !by_and && self.of_title_at(s, j) {
+                break;
             }
             let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else {
                 // "X and ten other officials from ...", "X and his associates": a common

@@ -408,6 +408,23 @@ impl Matcher<'_> {
                 // An infinitival subject ("urged X and Y to meet") may follow a verb.
                 let to = self.rules.vocab.get("to").copied().unwrap_or(NO_WORD);
                 let relaxed = p > 0 && s.items[p - 1].id == to && s.items[p - 1].ent.is_none();
+                // "is to visit Washington next month to meet Y": a verb's object with
+                // words between it and "to" is no infinitival subject; look further left.
+                let before = q.checked_sub(1).map(|b| &s.items[b]);
+                let verb_object = relaxed
+                    && q + 2 < p
+                    && before.is_some_and(|b| {
+                        let verb = b.syn & SYN_ANY_VERB != 0 || self.rules.anchors.contains_key(&b.id);
+                        b.ent.is_none() && !b.punct && !b.cap && b.flags == 0 && verb
+                    })
+                    && s.items[q + 1..p - 1].iter().all(|it| it.ent.is_none() && !it.punct);
+                if verb_object {
+                    skipped += 1;
+                    if skipped > self.rules.settings.max_subject_skip {
+                        return None;
+                    }
+                    continue;
+                }
                 let mut g = self.group_left_opt(s, k, q, relaxed);
                 if let Some(m) = self.headline_partner(s, k, &g, p) {
                     g.members.insert(0, m);
@@ -451,6 +468,17 @@ impl Matcher<'_> {
             }
             let f = it.flags;
             if f & F_PRON_PER != 0 {
+                // "Zelenskiy said he would not meet Y": the speaker, not the first
+                // person of the sentence.
+                if let Some(g) = self.reported_subject(s, k, q) {
+                    let person =
+                        |m: &Member| matches!(m, Member::Ent(e, _) if self.entities[*e].label == EntityKind::Person);
+                    if let [m] = g.members[..] {
+                        if person(&m) {
+                            return Some((Group { members: vec![m], separate: false, end: q + 1 }, q + 1, q));
+                        }
+                    }
+                }
                 return Some((Group { members: vec![Member::Pron(q)], separate: false, end: q + 1 }, q + 1, q));
             }
             if f & F_SPEAKER != 0 {
@@ -548,12 +576,12 @@ impl Matcher<'_> {
         None
     }
 
-    /// "X said (on Saturday) (that) it ...": the pronoun "it" or "they" at `q`
+    /// "X said (on Saturday) (that) it ...": the pronoun "it", "they", "he" or "she" at `q`
     /// follows, within four words of time and "that", a verb of saying; the
     /// subject of that verb.
     fn reported_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<Group> {
         let it = &s.items[q];
-        if !matches!(s.text[it.start..it.end].to_ascii_lowercase().as_str(), "it" | "they") {
+        if !matches!(s.text[it.start..it.end].to_ascii_lowercase().as_str(), "it" | "they" | "he" | "she") {
             return None;
         }
         let mut j = q;
