@@ -1988,3 +1988,38 @@ fn one_fact_once_per_document() {
     let got = rel(t, &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")]);
     assert_eq!(got.len(), 2, "{got:?}");
 }
+
+#[test]
+fn the_two_leaders_instruments_hosts_and_gerunds() {
+    let t = "Ana Lopez arrived in Lima on Saturday for a round of golf with Ken Sato. The two men later held talks over dinner.";
+    let got = rel(t, &[("Ana Lopez", "PER"), ("Lima", "LOC"), ("Ken Sato", "PER")]);
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    // One person named before: nobody to pair.
+    let got = rel("Ana Lopez arrived in Lima. The two men later held talks.", &[("Ana Lopez", "PER"), ("Lima", "LOC")]);
+    assert!(got.is_empty(), "{got:?}");
+    let got = rel_in(
+        "Ana Lopez signed an executive order imposing sanctions on the Aurora Cartel.",
+        &[("Ana Lopez", "PER"), ("Aurora Cartel", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "Ana Lopez", "Aurora Cartel", false, "asserted")]);
+    let got = rel_in(
+        "Ana Lopez signed an order on Monday ending the Peru sanctions programme, while keeping sanctions on Ken Sato.",
+        &[("Ana Lopez", "PER"), ("Peru", "LOC"), ("Ken Sato", "PER")],
+    );
+    assert!(has(&got, "sanction", "Ana Lopez", "Ken Sato", false, "asserted"), "{got:?}");
+    let got = rel_in(
+        "Talks between Ana Lopez and Ken Sato are due to take place next week, with Lars Berg acting as host.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER")],
+    );
+    assert!(has(&got, "meeting", "Lars Berg", "Ken Sato", false, "planned"), "{got:?}");
+    let got = rel_in(
+        "Lars Berg hosted talks in Oslo on Sunday between Ana Lopez and Ken Sato.",
+        &[("Lars Berg", "PER"), ("Oslo", "LOC"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got.len(), 3, "{got:?}");
+    let got = rel_in(
+        "The European Union kept in force its sanctions on Belavia on Friday.",
+        &[("European Union", "ORG"), ("Belavia", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "European Union", "Belavia", false, "asserted")]);
+}

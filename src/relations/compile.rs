@@ -83,6 +83,7 @@ pub(crate) struct Compiled {
     pub host_participles: Vec<Phrase>,
     pub auxiliaries: Vec<Phrase>,
     pub assertive_verbs: Vec<Phrase>,
+    pub instrument_nouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -123,6 +124,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let host_participles = vocab.phrases(&ctx, &grammar.host_participles, None, "grammar.host_participles")?;
     let auxiliaries = vocab.phrases(&ctx, &grammar.auxiliaries, None, "grammar.auxiliaries")?;
     let assertive_verbs = vocab.phrases(&ctx, &grammar.assertive_verbs, None, "grammar.assertive_verbs")?;
+    let instrument_nouns = vocab.phrases(&ctx, &grammar.instrument_nouns, None, "grammar.instrument_nouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -150,6 +152,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         host_participles,
         auxiliaries,
         assertive_verbs,
+        instrument_nouns,
         negation,
         negation_gov,
         modality,

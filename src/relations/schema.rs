@@ -91,6 +91,10 @@ pub(crate) struct RawGrammar {
     /// Security Council voted to extend the embargo" happened.
     #[serde(default)]
     pub assertive_verbs: Vec<String>,
+    /// Nouns of documents and decisions: a participle after them keeps the clause's
+    /// subject ("Trump signed an executive order imposing sanctions on the ICC").
+    #[serde(default)]
+    pub instrument_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +225,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "host_participles",
     "auxiliaries",
     "assertive_verbs",
+    "instrument_nouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

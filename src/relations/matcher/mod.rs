@@ -113,6 +113,8 @@ struct Sentence<'a> {
     range: (usize, usize),
     /// Every word of the sentence, those inside names too.
     words: &'a [std::ops::Range<usize>],
+    /// The people (entity indices) named in the sentence before, in text order.
+    prev_people: Vec<usize>,
 }
 
 /// One document being matched: the compiled rules, the text, its
@@ -311,7 +313,8 @@ impl<'a> Matcher<'a> {
                 .filter_map(|it| it.ent)
                 .filter(|&i| self.entities[i].label == EntityKind::Person)
                 .collect();
-            let s = Sentence { text: self.text, items, range: (range.start, range.end), words };
+            let prev_people = sent_pers.last().cloned().unwrap_or_default();
+            let s = Sentence { text: self.text, items, range: (range.start, range.end), words, prev_people };
             let si = sent_pers.len();
             self.sentence(&s, &sent_pers, si, &mut out);
             sent_pers.push(pers);

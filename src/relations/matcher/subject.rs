@@ -352,6 +352,10 @@ impl Matcher<'_> {
             let it = &s.items[i];
             it.ent.is_none() && it.id == NO_WORD && it.syn & SYN_COMMON_NOUN != 0
         };
+        // "signed an executive order imposing sanctions": the order's signer imposes.
+        if p > 0 && self.rules.instrument_nouns.iter().any(|ph| ph.len() == 1 && ph[0] == s.items[p - 1].id) {
+            return false;
+        }
         if s.items.get(p).is_none_or(|t| t.syn & SYN_GERUND == 0) || p == 0 || !noun(p - 1) {
             return false;
         }
@@ -431,6 +435,10 @@ impl Matcher<'_> {
                 }
                 let first = g.members.first().map(|m| m.pos()).unwrap_or(q);
                 return Some((g, q + 1, first));
+            }
+            if let Some(g) = self.the_two(s, q) {
+                // "The two leaders later held talks": the last two people named.
+                return Some((g, q + 1, q.saturating_sub(2)));
             }
             if it.flags & F_POSS != 0 {
                 // "Ethiopia's government met ...".
@@ -600,6 +608,55 @@ impl Matcher<'_> {
         None
     }
 
+    /// "the two leaders" ending at `q` (a plural noun for people after "the two"):
+    /// the last two different people named before it in this sentence, or else in
+    /// the one before.
+    fn the_two(&self, s: &Sentence, q: usize) -> Option<Group> {
+        if q < 2 || s.items[q].ent.is_some() {
+            return None;
+        }
+        let word = |j: usize| s.text[s.items[j].start..s.items[j].end].to_ascii_lowercase();
+        let people_noun = matches!(
+            word(q).as_str(),
+            "leaders"
+                | "men"
+                | "women"
+                | "presidents"
+                | "ministers"
+                | "premiers"
+                | "envoys"
+                | "diplomats"
+                | "sides"
+                | "heads"
+                | "counterparts"
+                | "politicians"
+        );
+        if !people_noun || word(q - 1) != "two" || word(q - 2) != "the" {
+            return None;
+        }
+        let here: Vec<usize> = s.items[..q - 2]
+            .iter()
+            .filter_map(|it| it.ent)
+            .filter(|&e| self.entities[e].label == EntityKind::Person)
+            .collect();
+        let mut picked: Vec<usize> = Vec::new();
+        for &e in here.iter().rev().chain(s.prev_people.iter().rev()) {
+            let id = self.entities[e].entity_id;
+            if !picked.iter().any(|&p| self.entities[p].entity_id == id) {
+                picked.push(e);
+            }
+            if picked.len() == 2 {
+                break;
+            }
+        }
+        if picked.len() < 2 {
+            return None;
+        }
+        picked.reverse();
+        let members = picked.into_iter().map(|e| Member::Ent(e, q - 2)).collect();
+        Some(Group { members, separate: false, end: q + 1 })
+    }
+
     /// The comma at `q` closes ", separately ," right after a coordinator: the
     /// coordinator's position.
     pub(super) fn separate_before(&self, s: &Sentence, q: usize) -> Option<usize> {
@@ -644,7 +701,9 @@ impl Matcher<'_> {
         let it = s.items.get(p)?;
         let before = s.items.get(p.checked_sub(1)?)?;
         let comma = before.ent.is_none() && s.text[before.start..before.end] == *",";
-        if (before.flags & F_SUBORD == 0 && !comma)
+        // "..., while keeping sanctions on Y": a clause breaker before a gerund too.
+        let breaker = before.ent.is_none() && before.flags & F_BREAK != 0;
+        if (before.flags & F_SUBORD == 0 && !comma && !breaker)
             || before.ent.is_some()
             || !s.text[it.start..it.end].ends_with("ing")
         {
@@ -653,14 +712,24 @@ impl Matcher<'_> {
         if s.items[..p - 1].iter().any(|w| w.flags & (F_BREAK | F_REL | F_COMP) != 0 && w.ent.is_none()) {
             return None;
         }
+        // With syntax, a verb ("the U.S. sanctions programme" has no subject to lend).
+        let with_syntax = self.syntax.is_some();
         let main = (0..p - 1).find(|&a| {
             let w = &s.items[a];
             // A trigger word, not the "'s" that anchors "X= 's @meeting_noun with Y".
-            w.ent.is_none() && !w.punct && w.flags & F_POSS == 0 && self.rules.anchors.contains_key(&w.id)
+            w.ent.is_none()
+                && !w.punct
+                && w.flags & F_POSS == 0
+                && self.rules.anchors.contains_key(&w.id)
+                && (!with_syntax || w.syn & SYN_ANY_VERB != 0)
         });
-        let g = match main {
-            Some(main) => self.subject(s, k, main)?.0,
-            None => self.opening_subject(s, k, p - 1)?,
+        // The sentence's opening subject first: "Trump signed an order ending the U.S.
+        // sanctions programme, while keeping sanctions on Y" (the first trigger word
+        // may be a noun).
+        let g = match (self.opening_subject(s, k, p - 1), main) {
+            (Some(g), _) => g,
+            (None, Some(main)) => self.subject(s, k, main)?.0,
+            (None, None) => return None,
         };
         let first = g.members.first().map(|m| m.pos()).unwrap_or(p);
         Some((g, p, first))
