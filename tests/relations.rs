@@ -2023,3 +2023,18 @@ fn the_two_leaders_instruments_hosts_and_gerunds() {
     );
     assert_eq!(got, vec![r("sanction", "European Union", "Belavia", false, "asserted")]);
 }
+
+#[test]
+fn an_adverb_between_commas_keeps_objects_apart() {
+    let got = rel_in(
+        "Ana Lopez met Ken Sato and, later, Lars Berg in Lima.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lars Berg", "PER"), ("Lima", "LOC")],
+    );
+    assert_eq!(
+        got,
+        vec![
+            r("meeting", "Ana Lopez", "Ken Sato", false, "asserted"),
+            r("meeting", "Ana Lopez", "Lars Berg", false, "asserted")
+        ]
+    );
+}

@@ -606,10 +606,13 @@ impl Matcher<'_> {
             if j < n && s.items[j].flags & F_COORD != 0 {
                 by_and = true;
                 j += 1;
-                // "hosted A and, separately, B": the members are apart.
+                // "hosted A and, separately, B", "met A and, later, B": the members
+                // are apart.
                 if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
-                    if let Some(p) = self.rules.separate.iter().find(|p| self.phrase_at(s, j + 1, p, n)) {
-                        let close = j + 1 + p.len();
+                    let sep = self.rules.separate.iter().find(|p| self.phrase_at(s, j + 1, p, n)).map(|p| p.len());
+                    let adverb = s.items.get(j + 1).is_some_and(|a| a.ent.is_none() && (a.ly || a.flags & F_ADV != 0));
+                    if let Some(len) = sep.or(adverb.then_some(1)) {
+                        let close = j + 1 + len;
                         if close < n && s.text[s.items[close].start..s.items[close].end] == *"," {
                             repeated = true;
                             j = close + 1;
