@@ -2038,3 +2038,70 @@ fn an_adverb_between_commas_keeps_objects_apart() {
         ]
     );
 }
+
+#[test]
+fn third_round_of_wordings() {
+    let got = rel_in(
+        "The Commerce Department added chipmaker Nova Semiconductor Corp (NSC) to its entity list.",
+        &[("Commerce Department", "ORG"), ("Nova Semiconductor Corp", "ORG"), ("NSC", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "Commerce Department", "Nova Semiconductor Corp", false, "asserted")]);
+    let got = rel_in(
+        "Britain and Canada, along with three other governments, on Tuesday imposed travel bans on Omar Saleh.",
+        &[("Britain", "LOC"), ("Canada", "LOC"), ("Omar Saleh", "PER")],
+    );
+    assert!(has(&got, "sanction", "Britain", "Omar Saleh", false, "asserted"), "{got:?}");
+    assert!(has(&got, "sanction", "Canada", "Omar Saleh", false, "asserted"), "{got:?}");
+    let t = "Ana Lopez arrived in Lima on Thursday. She held talks with Ken Sato on Friday, and later had dinner with Lars Berg.";
+    let got = rel(t, &[("Ana Lopez", "PER"), ("Lima", "LOC"), ("Ken Sato", "PER"), ("Lars Berg", "PER")]);
+    assert!(got.iter().any(|x| x.0 == "meeting" && x.2 == "Lars Berg"), "{got:?}");
+    let got = rel_in(
+        "Ana Lopez said she would raise the issue with Ken Sato when the two meet in Lima next month.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lima", "LOC")],
+    );
+    assert!(got.iter().any(|x| x.0 == "meeting" && x.1 == "Ana Lopez" && x.2 == "Ken Sato"), "{got:?}");
+    let es = [("Peru", "LOC"), ("Omar Saleh", "PER")];
+    for t in [
+        "Peru kept sanctions in place on Omar Saleh.",
+        "Peru announced sanctions on Wednesday against Omar Saleh.",
+        "Peru extended its sanctions, adding Omar Saleh to its list.",
+    ] {
+        assert_eq!(rel_in(t, &es), vec![r("sanction", "Peru", "Omar Saleh", false, "asserted")], "{t}");
+    }
+    // "to its list" without a sanction word; blocking a renewal is no sanction.
+    assert!(rel_in("Peru added Omar Saleh to its list of speakers.", &es).is_empty());
+    let got = rel_in(
+        "Hungary threatened to block the renewal of European Union sanctions on Omar Saleh.",
+        &[("Hungary", "LOC"), ("European Union", "ORG"), ("Omar Saleh", "PER")],
+    );
+    assert!(!got.iter().any(|x| x.1 == "Hungary" && x.2 == "European Union"), "{got:?}");
+    let es = [("Lars Berg", "PER"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")];
+    for t in [
+        "Lars Berg brokered a meeting between Ana Lopez and Ken Sato in Oslo.",
+        "Lars Berg will co-chair a peace summit in Oslo with Ana Lopez and Ken Sato.",
+    ] {
+        let got = rel_in(t, &es);
+        assert!(got.iter().any(|x| x.1 == "Lars Berg" && x.2 == "Ana Lopez"), "{t}: {got:?}");
+    }
+    let got = rel_in(
+        "Ana Lopez flew to Florida on Friday for dinner with Ken Sato.",
+        &[("Ana Lopez", "PER"), ("Florida", "LOC"), ("Ken Sato", "PER")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    let got = rel_in(
+        "A planned summit in Luanda between Ana Lopez and Ken Sato was cancelled on Sunday.",
+        &[("Luanda", "LOC"), ("Ana Lopez", "PER"), ("Ken Sato", "PER")],
+    );
+    assert!(got.len() == 1 && got[0].3 && got[0].4 != "asserted", "{got:?}");
+    let got = rel_in(
+        "A meeting between Ana Lopez and Ken Sato in Lima has been put on hold.",
+        &[("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Lima", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "planned")]);
+    // "State" of "Secretary of State" is no trigger word ("state banquet" is one).
+    let got = rel_in(
+        "Peru sanctioned former U.S. Secretary of State Omar Saleh.",
+        &[("Peru", "LOC"), ("U.S.", "LOC"), ("Omar Saleh", "PER")],
+    );
+    assert_eq!(got, vec![r("sanction", "Peru", "Omar Saleh", false, "asserted")]);
+}

@@ -98,8 +98,13 @@ impl Matcher<'_> {
         let ce = self.clause_end(s, hi);
         // Non-event cues cancel the relation. A gerund's clause ("..., a day after
         // hosting Y") starts at its subordinator, whatever the main clause says.
-        let gerund =
-            !nominal && chain > 0 && s.items[chain - 1].flags & F_SUBORD != 0 && s.items[chain - 1].ent.is_none();
+        // So does a verb coordinated to the subject's first ("lifted sanctions on X but
+        // kept those on Y", "..., while keeping measures against Y").
+        let joint = chain > 0
+            && s.items[chain - 1].ent.is_none()
+            && (s.items[chain - 1].flags & (F_SUBORD | F_COORD | F_VCOORD | F_BREAK) != 0
+                || s.text[s.items[chain - 1].start..s.items[chain - 1].end] == *",");
+        let gerund = !nominal && joint && lo < chain;
         let excl_lo = if gerund { chain - 1 } else { self.clause_start(s, lo) };
         // After the match they reach a few words, up to a subordinator: "extended its
         // sanctions against Russia ... after Hungary dropped its objections" stands.
@@ -254,8 +259,9 @@ impl Matcher<'_> {
     /// neither an auxiliary nor the start of a cue.
     fn predicate_end(&self, s: &Sentence, from: usize, to: usize) -> usize {
         let c = self.rules;
+        let n = s.items.len();
         let starts_cue =
-            |i: usize, cues: &[Phrase]| cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, to));
+            |i: usize, cues: &[Phrase]| cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, n));
         (from..to.min(s.items.len()))
             .find(|&i| {
                 let it = &s.items[i];

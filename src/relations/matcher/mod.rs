@@ -347,6 +347,25 @@ impl<'a> Matcher<'a> {
         })
     }
 
+    /// Whether a pattern's anchor (a trigger word or phrase: "met", "state banquet")
+    /// starts at item `i`, not just its first word ("State" of "Secretary of State").
+    fn trigger_at(&self, s: &Sentence, i: usize) -> bool {
+        let Some(it) = s.items.get(i) else { return false };
+        if it.ent.is_some() || it.id == NO_WORD {
+            return false;
+        }
+        let Some(list) = self.rules.anchors.get(&it.id) else { return false };
+        list.iter().any(|&(ki, pi)| {
+            let pat = &self.rules.kinds[ki as usize].patterns[pi as usize];
+            match pat.elems.get(pat.anchor) {
+                Some(Elem::Words { alts, .. }) => {
+                    alts.iter().any(|a| a[0] == it.id && self.phrase_at(s, i, a, s.items.len()))
+                }
+                _ => true,
+            }
+        })
+    }
+
     /// Whether one of `phrases` occurs among the sentence's words, those inside
     /// names too.
     fn sentence_has(&self, s: &Sentence, phrases: &[Phrase]) -> bool {
@@ -370,9 +389,10 @@ impl<'a> Matcher<'a> {
         (a..b.min(s.items.len())).any(|i| {
             !skip.contains(&i)
                 && s.items[i].id != NO_WORD
-                && cues
-                    .iter()
-                    .any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, b) && !self.preposition_use(s, i, p))
+                // A cue starting in the window may end past it ("has been put on hold").
+                && cues.iter().any(|p| {
+                    p[0] == s.items[i].id && self.phrase_at(s, i, p, s.items.len()) && !self.preposition_use(s, i, p)
+                })
         })
     }
 

@@ -254,9 +254,9 @@ impl Matcher<'_> {
         // At most two lower-case modifiers first: "Bangladesh's interim government",
         // "China's commerce ministry".
         let modifier = |j: usize| {
-            s.items.get(j).is_some_and(|it| {
-                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.rules.anchors.contains_key(&it.id)
-            })
+            s.items
+                .get(j)
+                .is_some_and(|it| it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.trigger_at(s, j))
         };
         let (from, g) = (0..=2).find_map(|m| {
             let from = poss + 1 + m;
@@ -275,7 +275,7 @@ impl Matcher<'_> {
                 && ((next.punct && next.flags & F_POSS == 0)
                     || next.ly
                     || next.flags & (F_COORD | F_PREP | F_BREAK | F_REL | F_COMP | F_ADV) != 0
-                    || self.rules.anchors.contains_key(&next.id))
+                    || self.trigger_at(s, end))
         });
         ends.then_some((e, poss - 1, end))
     }
@@ -284,6 +284,11 @@ impl Matcher<'_> {
     /// name ("the Gran Grif gang", "the Wagner mercenary group").
     pub(super) fn group_tail(&self, s: &Sentence, mut i: usize) -> usize {
         let n = s.items.len();
+        // "Semiconductor Manufacturing International Corp (SMIC)": its acronym.
+        let text = |j: usize| s.items.get(j).map_or("", |it| &s.text[it.start..it.end]);
+        if text(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && text(i + 2) == ")" {
+            i += 3;
+        }
         for _ in 0..2 {
             match self.rules.group_nouns.iter().find(|p| self.phrase_at(s, i, p, n)) {
                 Some(p) if s.items[i].ent.is_none() => i += p.len(),
@@ -345,9 +350,9 @@ impl Matcher<'_> {
     /// inclusion (", including").
     pub(super) fn nouns_of(&self, s: &Sentence, i: usize) -> bool {
         let plain = |j: usize| {
-            s.items.get(j).is_some_and(|it| {
-                it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.rules.anchors.contains_key(&it.id)
-            })
+            s.items
+                .get(j)
+                .is_some_and(|it| it.ent.is_none() && !it.punct && !it.cap && it.flags == 0 && !self.trigger_at(s, j))
         };
         // "of", or ", including" ("59 people and 12 groups, including X").
         let goes_on = |j: usize| {
@@ -371,7 +376,7 @@ impl Matcher<'_> {
             if !inside || it.punct || it.flags & F_COORD != 0 || it.ent.is_some_and(|e| self.allowed(k, e)) {
                 break;
             }
-            if it.id != NO_WORD && self.rules.anchors.contains_key(&it.id) {
+            if self.trigger_at(s, i) {
                 return None;
             }
             noun |= it.syn & SYN_COMMON_NOUN != 0;
@@ -403,11 +408,7 @@ impl Matcher<'_> {
             let modifier = it.ent.is_some_and(|e| !self.allowed(k, e))
                 || (it.ent.is_some()
                     && s.items.get(i + 1).is_some_and(|nx| nx.ent.is_none() && !nx.punct && !nx.cap && nx.flags == 0));
-            modifier
-                || (it.ent.is_none()
-                    && !it.punct
-                    && it.flags & !F_DET == 0
-                    && (it.id == NO_WORD || !self.rules.anchors.contains_key(&it.id)))
+            modifier || (it.ent.is_none() && !it.punct && it.flags & !F_DET == 0 && !self.trigger_at(s, i))
         };
         let mut i = j;
         while i < n && i < j + 5 && plain(i) {
@@ -451,7 +452,7 @@ impl Matcher<'_> {
                     nx.ent.is_none()
                         && (nx.syn & SYN_VERB != 0
                             || s.text[nx.start..nx.end].ends_with("ed")
-                            || self.rules.anchors.contains_key(&nx.id))
+                            || self.trigger_at(s, j + 1))
                 })
             {
                 return None;
@@ -477,7 +478,7 @@ impl Matcher<'_> {
                         && (it.flags & !(F_DET | F_NPPREP | F_PREP) == 0 || it.flags & F_COORD != 0)
                         && (it.flags & F_PREP == 0 || it.flags & F_NPPREP != 0 || w == "than")
                         && (it.flags & F_COORD == 0 || i > pos)
-                        && !self.rules.anchors.contains_key(&it.id)
+                        && !self.trigger_at(s, i)
                 }
             };
             if !ok {
@@ -525,7 +526,10 @@ impl Matcher<'_> {
                 });
                 return ends.then_some((e, j));
             }
-            if !it.cap || it.punct || it.flags != 0 || self.rules.anchors.contains_key(&it.id) {
+            // Lower-case titles too ("former premier"), not verbs ("saying").
+            let w = &s.text[it.start..it.end];
+            let lower_title = !it.cap && !w.ends_with("ing") && !w.ends_with("ed") && it.syn & SYN_VERB == 0;
+            if !(it.cap || lower_title) || it.punct || it.flags != 0 || self.trigger_at(s, j) {
                 return None;
             }
         }
@@ -556,7 +560,7 @@ impl Matcher<'_> {
                 // "his Papua New Guinea counterpart, James Marape".
                 return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
             }
-            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.rules.anchors.contains_key(&it.id) {
+            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.trigger_at(s, j) {
                 return None;
             }
             if !it.cap && it.flags == 0 {

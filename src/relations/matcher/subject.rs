@@ -30,13 +30,7 @@ impl Matcher<'_> {
         if i > 0 && skipped < 4 {
             let it = &s.items[i - 1];
             let w = &s.text[it.start..it.end];
-            if !it.cap
-                && !it.punct
-                && it.flags == 0
-                && w.len() > 3
-                && w.ends_with('s')
-                && !self.rules.anchors.contains_key(&it.id)
-            {
+            if !it.cap && !it.punct && it.flags == 0 && w.len() > 3 && w.ends_with('s') && !self.trigger_at(s, i - 1) {
                 i -= 1;
                 let mut lower = 0;
                 while i > 0 && {
@@ -106,7 +100,7 @@ impl Matcher<'_> {
                 // Also before a lower-case title ("Kremlin investment envoy Kirill Dmitriev").
                 // Not when the entity itself closes a coordination of its type ("Tesla and
                 // SpaceX chief Elon Musk": both companies modify the title).
-                let lower_title = s.items[j].flags == 0 && !self.rules.anchors.contains_key(&s.items[j].id);
+                let lower_title = s.items[j].flags == 0 && !self.trigger_at(s, j);
                 let coordinated_modifier = || {
                     j >= 3
                         && s.items[j - 2].flags & F_COORD != 0
@@ -264,7 +258,13 @@ impl Matcher<'_> {
                 return Some((single(name.0, name.1), q + 1, c0));
             }
             let possessed = s.items.get(head + 1).is_some_and(|it| it.flags & F_POSS != 0);
-            return (self.allowed(k, e) && !possessed).then(|| (single(e, head), q + 1, head));
+            if !self.allowed(k, e) || possessed {
+                return None;
+            }
+            // "Britain and Canada, along with three other governments, imposed ...".
+            let g = self.group_left(s, k, head);
+            let first = g.members.first().map_or(head, |m| m.pos());
+            return Some((Group { end: head + 1, ..g }, q + 1, first));
         }
         // A name closing an apposition to a common noun.
         let last = q - 1;
@@ -418,7 +418,7 @@ impl Matcher<'_> {
                 let verb_object = relaxed
                     && q + 2 < p
                     && before.is_some_and(|b| {
-                        let verb = b.syn & SYN_ANY_VERB != 0 || self.rules.anchors.contains_key(&b.id);
+                        let verb = b.syn & SYN_ANY_VERB != 0 || self.trigger_at(s, q - 1);
                         b.ent.is_none() && !b.punct && !b.cap && b.flags == 0 && verb
                     })
                     && s.items[q + 1..p - 1].iter().all(|it| it.ent.is_none() && !it.punct);
@@ -542,11 +542,8 @@ impl Matcher<'_> {
             if f & F_COORD != 0 || (f & F_VCOORD != 0 && skipped <= 2) {
                 // Verb coordination: "X visited Kiev and met Y", "he was not received by
                 // Sanchez, but held talks with Y" -> subject of the clause before.
-                let before = if f & F_VCOORD != 0 && q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," {
-                    q - 1
-                } else {
-                    q
-                };
+                // ", and later met": the clause before the comma.
+                let before = if q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," { q - 1 } else { q };
                 let cs = self.clause_start(s, before);
                 if cs >= q {
                     return None;
@@ -616,6 +613,10 @@ impl Matcher<'_> {
             return None;
         }
         let word = |j: usize| s.text[s.items[j].start..s.items[j].end].to_ascii_lowercase();
+        // "when the two meet".
+        if word(q) == "two" && word(q - 1) == "the" {
+            return self.last_two_people(s, q - 1, q);
+        }
         let people_noun = matches!(
             word(q).as_str(),
             "leaders"
@@ -634,7 +635,13 @@ impl Matcher<'_> {
         if !people_noun || word(q - 1) != "two" || word(q - 2) != "the" {
             return None;
         }
-        let here: Vec<usize> = s.items[..q - 2]
+        self.last_two_people(s, q - 2, q)
+    }
+
+    /// The last two different people named before position `before` (in this
+    /// sentence, else the one before), as a group ending at `q`.
+    fn last_two_people(&self, s: &Sentence, before: usize, q: usize) -> Option<Group> {
+        let here: Vec<usize> = s.items[..before]
             .iter()
             .filter_map(|it| it.ent)
             .filter(|&e| self.entities[e].label == EntityKind::Person)
@@ -653,7 +660,7 @@ impl Matcher<'_> {
             return None;
         }
         picked.reverse();
-        let members = picked.into_iter().map(|e| Member::Ent(e, q - 2)).collect();
+        let members = picked.into_iter().map(|e| Member::Ent(e, before)).collect();
         Some(Group { members, separate: false, end: q + 1 })
     }
 
@@ -720,7 +727,7 @@ impl Matcher<'_> {
             w.ent.is_none()
                 && !w.punct
                 && w.flags & F_POSS == 0
-                && self.rules.anchors.contains_key(&w.id)
+                && self.trigger_at(s, a)
                 && (!with_syntax || w.syn & SYN_ANY_VERB != 0)
         });
         // The sentence's opening subject first: "Trump signed an order ending the U.S.
