@@ -2105,3 +2105,51 @@ fn third_round_of_wordings() {
     );
     assert_eq!(got, vec![r("sanction", "Peru", "Omar Saleh", false, "asserted")]);
 }
+
+#[test]
+fn lists_titles_and_requests() {
+    let got = rel_in(
+        "The Commerce Department added Nova Telecom and 70 of its affiliates to its entity list.",
+        &[("Commerce Department", "ORG"), ("Nova Telecom", "ORG")],
+    );
+    assert_eq!(got, vec![r("sanction", "Commerce Department", "Nova Telecom", false, "asserted")]);
+    let got = rel_in(
+        "Ana Lopez hosted her counterparts, Ken Sato of Japan and Lars Berg of Norway, in Lima.",
+        &[
+            ("Ana Lopez", "PER"),
+            ("Ken Sato", "PER"),
+            ("Japan", "LOC"),
+            ("Lars Berg", "PER"),
+            ("Norway", "LOC"),
+            ("Lima", "LOC"),
+        ],
+    );
+    assert!(has(&got, "meeting", "Ana Lopez", "Ken Sato", false, "asserted"), "{got:?}");
+    assert!(has(&got, "meeting", "Ana Lopez", "Lars Berg", false, "asserted"), "{got:?}");
+    assert!(!got.iter().any(|x| x.1 == "Japan" || x.2 == "Japan"), "{got:?}");
+    let got = rel_in(
+        "Ana Lopez held consultations with U.S. Under Secretary of State Ken Sato in Geneva.",
+        &[("Ana Lopez", "PER"), ("U.S.", "LOC"), ("Ken Sato", "PER"), ("Geneva", "LOC")],
+    );
+    assert_eq!(got, vec![r("meeting", "Ana Lopez", "Ken Sato", false, "asserted")]);
+    let es = [("Security Council", "ORG"), ("Omar Saleh", "PER")];
+    for t in [
+        "The Security Council imposed an asset freeze, travel ban and arms embargo on Omar Saleh.",
+        "The Security Council renewed for another year its sanctions against Omar Saleh.",
+    ] {
+        assert_eq!(rel_in(t, &es), vec![r("sanction", "Security Council", "Omar Saleh", false, "asserted")], "{t}");
+    }
+    let got = rel_in(
+        "Washington blacklisted Ana Lopez, a daughter of President Ken Sato, along with the mining company Aurum.",
+        &[("Washington", "LOC"), ("Ana Lopez", "PER"), ("Ken Sato", "PER"), ("Aurum", "ORG")],
+    );
+    assert!(has(&got, "sanction", "Washington", "Ana Lopez", false, "asserted"), "{got:?}");
+    assert!(has(&got, "sanction", "Washington", "Aurum", false, "asserted"), "{got:?}");
+    assert!(!has(&got, "sanction", "Washington", "Ken Sato", false, "asserted"), "{got:?}");
+    // The one who urges others to act does not act.
+    let got = rel_in(
+        "Ana Lopez urged partners on Monday to tighten sanctions on Aurum.",
+        &[("Ana Lopez", "PER"), ("Aurum", "ORG")],
+    );
+    assert!(got.is_empty(), "{got:?}");
+}

@@ -95,6 +95,10 @@ pub(crate) struct RawGrammar {
     /// subject ("Trump signed an executive order imposing sanctions on the ICC").
     #[serde(default)]
     pub instrument_nouns: Vec<String>,
+    /// Phrases that join a further member to an object coordination ("blacklisted X,
+    /// a daughter of Y, along with the company Z").
+    #[serde(default)]
+    pub coordinator_phrases: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +230,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "auxiliaries",
     "assertive_verbs",
     "instrument_nouns",
+    "coordinator_phrases",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

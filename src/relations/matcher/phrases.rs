@@ -87,7 +87,7 @@ impl Matcher<'_> {
                     // apposition to a common noun phrase is its head.
                     if skip > 0 {
                         if let Some((e, j)) = self.apposition_after(s, k, i + 1) {
-                            return Some((Member::Ent(e, j), close(j + 1, included)));
+                            return Some((Member::Ent(e, j), close(self.group_tail(s, j + 1), included)));
                         }
                     }
                 }
@@ -289,6 +289,16 @@ impl Matcher<'_> {
         if text(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && text(i + 2) == ")" {
             i += 3;
         }
+        // "Penny Wong of Australia": a person's country.
+        let person_before = i > 0 && s.items[i - 1].ent.is_some_and(|e| self.entities[e].label == EntityKind::Person);
+        if person_before
+            && s.items.get(i).is_some_and(|it| it.ent.is_none() && it.flags & F_NPPREP != 0)
+            && s.items
+                .get(i + 1)
+                .is_some_and(|it| it.ent.is_some_and(|e| self.entities[e].label == EntityKind::Location))
+        {
+            i += 2;
+        }
         for _ in 0..2 {
             match self.rules.group_nouns.iter().find(|p| self.phrase_at(s, i, p, n)) {
                 Some(p) if s.items[i].ent.is_none() => i += p.len(),
@@ -408,7 +418,9 @@ impl Matcher<'_> {
             let modifier = it.ent.is_some_and(|e| !self.allowed(k, e))
                 || (it.ent.is_some()
                     && s.items.get(i + 1).is_some_and(|nx| nx.ent.is_none() && !nx.punct && !nx.cap && nx.flags == 0));
-            modifier || (it.ent.is_none() && !it.punct && it.flags & !F_DET == 0 && !self.trigger_at(s, i))
+            // "70 of its affiliates".
+            let of = i > j && it.flags & F_NPPREP != 0;
+            modifier || (it.ent.is_none() && !it.punct && (it.flags & !F_DET == 0 || of) && !self.trigger_at(s, i))
         };
         let mut i = j;
         while i < n && i < j + 5 && plain(i) {
@@ -560,7 +572,9 @@ impl Matcher<'_> {
                 // "his Papua New Guinea counterpart, James Marape".
                 return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
             }
-            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0) || self.trigger_at(s, j) {
+            // A capitalised preposition inside a title: "U.S. Under Secretary of State".
+            let cap_prep = it.cap && it.flags & !(F_PREP | F_ADV) == 0;
+            if it.punct || (it.flags != 0 && it.flags & F_NPPREP == 0 && !cap_prep) || self.trigger_at(s, j) {
                 return None;
             }
             if !it.cap && it.flags == 0 {
@@ -570,7 +584,8 @@ impl Matcher<'_> {
                     return None;
                 }
             }
-            words = true;
+            // "of" alone is no title: "Takeshi Iwaya of Japan" has its head first.
+            words |= it.flags & F_NPPREP == 0;
         }
         None
     }
@@ -607,7 +622,11 @@ impl Matcher<'_> {
             if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
                 j += 1;
             }
-            if j < n && s.items[j].flags & F_COORD != 0 {
+            // "X as well as Y", "X, along with Y".
+            if let Some(p) = self.rules.coordinator_phrases.iter().find(|p| self.phrase_at(s, j, p, n)) {
+                j += p.len();
+                by_and = true;
+            } else if j < n && s.items[j].flags & F_COORD != 0 {
                 by_and = true;
                 j += 1;
                 // "hosted A and, separately, B", "met A and, later, B": the members
@@ -637,8 +656,26 @@ impl Matcher<'_> {
             // comma before a lower-case title reaching a name through "of" opens an
             // apposition, not a member.
             if !by_and && self.of_title_at(s, j) {
-                break;
+                // ... unless a coordinator phrase follows the apposition: "X, a daughter
+                // of Y, along with Z".
+                let close = (j..n.min(j + 12))
+                    .find(|&i| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",");
+                let joined = close.and_then(|c| {
+                    self.rules
+                        .coordinator_phrases
+                        .iter()
+                        .find(|p| self.phrase_at(s, c + 1, p, n))
+                        .map(|p| c + 1 + p.len())
+                });
+                let Some(after) = joined else { break };
+                let Some((m, e2)) = self.noun_phrase_member(s, k, after, 4) else { break };
+                members.push(m);
+                end = e2;
+                confirmed = members.len();
+                confirmed_end = end;
+                continue;
             }
+
             let Some((m, e2)) = self.noun_phrase_member(s, k, j, 4) else {
                 // "X and ten other officials from ...", "X and his associates": a common
                 // noun phrase closing the coordination is no participant; the phrase

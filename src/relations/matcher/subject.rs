@@ -573,6 +573,11 @@ impl Matcher<'_> {
             if f & (F_BREAK | F_COMP) != 0 {
                 return None;
             }
+            // "Sybiha urged partners to tighten sanctions": the one urged, a common
+            // noun here, is the subject of the infinitive, not the one who urges.
+            if self.urged_common_object(s, q, p) {
+                return None;
+            }
             skipped += 1;
             if skipped > self.rules.settings.max_subject_skip {
                 return None;
@@ -603,6 +608,24 @@ impl Matcher<'_> {
             }
         }
         None
+    }
+
+    /// The item at `q` starts a governing request cue ("urged", "called on"), a
+    /// lower-case common noun follows it, and the trigger at `p` is an infinitive.
+    fn urged_common_object(&self, s: &Sentence, q: usize, p: usize) -> bool {
+        let c = self.rules;
+        let len = c
+            .modality
+            .iter()
+            .flat_map(|m| m.governing.iter())
+            .filter(|g| g[0] == s.items[q].id && self.phrase_at(s, q, g, p))
+            .map(|g| g.len())
+            .max();
+        let Some(len) = len else { return false };
+        let infinitive = p > 0 && s.text[s.items[p - 1].start..s.items[p - 1].end].eq_ignore_ascii_case("to");
+        let object =
+            s.items.get(q + len).is_some_and(|o| o.ent.is_none() && !o.punct && !o.cap && o.flags & !F_DET == 0);
+        infinitive && object && s.items[q + len..p].iter().all(|it| it.ent.is_none())
     }
 
     /// "the two leaders" ending at `q` (a plural noun for people after "the two"):
