@@ -39,7 +39,7 @@ per="PER $(f1_of PER)  ORG $(f1_of ORG)  LOC $(f1_of LOC)  MISC $(f1_of MISC)  a
 summary+=("modern_ner_dev (blind set)|$all|$per")
 old=$(python3 scripts/eval_modern_ner.py "${margs[@]}" | grep -o 'F1 [0-9.]*' | tail -1 | cut -d' ' -f2)
 summary+=("modern entities of relation sets|$old|")
-for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4,5,6}.jsonl; do
+for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4,5,6,7}.jsonl tests/data/relations_variety{,2,3}.jsonl; do
   f1=$(python3 scripts/eval_relations.py --gold "$gold" "${margs[@]}" | grep '^strict' | grep -o 'F1 [0-9.]*' | cut -d' ' -f2)
   summary+=("relations $(basename "$gold" .jsonl)|$f1|")
 done
