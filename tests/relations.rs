@@ -2153,3 +2153,18 @@ fn lists_titles_and_requests() {
     );
     assert!(got.is_empty(), "{got:?}");
 }
+
+#[test]
+fn a_split_institution_name_is_no_participant() {
+    // The NER may split "Mines and Energy Ministry": "Mines" is then no participant.
+    let t = "Bre-X did not hold talks on Thursday with Mines and Energy Ministry Secretary-General Umar Said.";
+    let got = rel(t, &[("Bre-X", "ORG"), ("Mines", "ORG"), ("Energy Ministry", "ORG"), ("Umar Said", "PER")]);
+    assert_eq!(got, vec![r("meeting", "Bre-X", "Umar Said", true, "negated")]);
+    // Two organisations coordinated stay two.
+    let got = rel_in(
+        "Ana Lopez held talks with Petrobras and Vale on Monday.",
+        &[("Ana Lopez", "PER"), ("Petrobras", "ORG"), ("Vale", "ORG")],
+    );
+    assert!(has(&got, "meeting", "Ana Lopez", "Petrobras", false, "asserted"), "{got:?}");
+    assert!(has(&got, "meeting", "Ana Lopez", "Vale", false, "asserted"), "{got:?}");
+}

@@ -85,6 +85,7 @@ pub(crate) struct Compiled {
     pub assertive_verbs: Vec<Phrase>,
     pub instrument_nouns: Vec<Phrase>,
     pub coordinator_phrases: Vec<Phrase>,
+    pub institution_nouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -127,6 +128,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let assertive_verbs = vocab.phrases(&ctx, &grammar.assertive_verbs, None, "grammar.assertive_verbs")?;
     let instrument_nouns = vocab.phrases(&ctx, &grammar.instrument_nouns, None, "grammar.instrument_nouns")?;
     let coordinator_phrases = vocab.phrases(&ctx, &grammar.coordinator_phrases, None, "grammar.coordinator_phrases")?;
+    let institution_nouns = vocab.phrases(&ctx, &grammar.institution_nouns, None, "grammar.institution_nouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -156,6 +158,7 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         assertive_verbs,
         instrument_nouns,
         coordinator_phrases,
+        institution_nouns,
         negation,
         negation_gov,
         modality,

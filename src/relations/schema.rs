@@ -99,6 +99,10 @@ pub(crate) struct RawGrammar {
     /// a daughter of Y, along with the company Z").
     #[serde(default)]
     pub coordinator_phrases: Vec<String>,
+    /// Nouns that end an institution's name: "Mines and Energy Ministry Secretary-General
+    /// Umar Said" is one title phrase even when the NER splits off "Mines".
+    #[serde(default)]
+    pub institution_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +235,7 @@ const GRAMMAR_KEYS: &[&str] = &[
     "assertive_verbs",
     "instrument_nouns",
     "coordinator_phrases",
+    "institution_nouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

@@ -688,6 +688,22 @@ impl Matcher<'_> {
                 }
                 break;
             };
+            // "with Mines and Energy Ministry Secretary-General Umar Said": a capitalised
+            // institution noun among the next member's title words makes the name before
+            // "and" part of that institution's name, not a member.
+            let joined_name = by_and
+                && j >= 2
+                && matches!(members.last(), Some(Member::Ent(e, p)) if *p + 2 == j
+                    && self.entities[*e].label == EntityKind::Organization)
+                && s.items[j..m.pos()].iter().any(|it| {
+                    // The noun alone, or ending a name the NER split off ("Energy Ministry").
+                    let last = s.text[it.start..it.end].rsplit(' ').next().unwrap_or("").to_lowercase();
+                    let id = self.rules.vocab.get(last.as_str()).copied().unwrap_or(NO_WORD);
+                    it.cap && self.rules.institution_nouns.iter().any(|p| p.len() == 1 && p[0] == id)
+                });
+            if joined_name {
+                members.pop();
+            }
             members.push(m);
             end = e2;
             if by_and {
