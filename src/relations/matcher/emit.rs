@@ -102,8 +102,7 @@ impl Matcher<'_> {
         // kept those on Y", "..., while keeping measures against Y").
         let joint = chain > 0
             && s.items[chain - 1].ent.is_none()
-            && (s.items[chain - 1].flags & (F_SUBORD | F_COORD | F_VCOORD | F_BREAK) != 0
-                || s.text[s.items[chain - 1].start..s.items[chain - 1].end] == *",");
+            && (s.items[chain - 1].flags & (F_SUBORD | F_COORD | F_VCOORD | F_BREAK) != 0 || s.is_comma(chain - 1));
         let gerund = !nominal && joint && lo < chain;
         let excl_lo = if gerund { chain - 1 } else { self.clause_start(s, lo) };
         // After the match they reach a few words, up to a subordinator: "extended its
@@ -260,8 +259,7 @@ impl Matcher<'_> {
     fn predicate_end(&self, s: &Sentence, from: usize, to: usize) -> usize {
         let c = self.rules;
         let n = s.items.len();
-        let starts_cue =
-            |i: usize, cues: &[Phrase]| cues.iter().any(|p| p[0] == s.items[i].id && self.phrase_at(s, i, p, n));
+        let starts_cue = |i: usize, cues: &[Phrase]| self.cue_at(s, i, cues, n);
         (from..to.min(s.items.len()))
             .find(|&i| {
                 let it = &s.items[i];
@@ -283,16 +281,16 @@ impl Matcher<'_> {
     /// At the comma `ce` that ends a clause: the comma that closes an apposition
     /// or a participle phrase opened there (within ten words, no clause word).
     fn apposition_end(&self, s: &Sentence, ce: usize) -> Option<usize> {
-        let comma = |i: usize| s.items.get(i).is_some_and(|it| it.ent.is_none() && s.text[it.start..it.end] == *",");
-        if !comma(ce) {
+        if !s.is_comma(ce) {
             return None;
         }
         (ce + 1..(ce + 11).min(s.items.len()))
             .take_while(|&i| {
                 let it = &s.items[i];
-                comma(i) || (!it.boundary && (it.ent.is_some() || it.flags & (F_BREAK | F_REL | F_COMP | F_COORD) == 0))
+                s.is_comma(i)
+                    || (!it.boundary && (it.ent.is_some() || it.flags & (F_BREAK | F_REL | F_COMP | F_COORD) == 0))
             })
-            .find(|&i| comma(i))
+            .find(|&i| s.is_comma(i))
     }
 
     /// A host attached to the meeting that ends at `from`: a `host_phrases`
@@ -302,27 +300,21 @@ impl Matcher<'_> {
     pub(super) fn attached_host(&self, s: &Sentence, k: &KindRule, from: usize) -> Option<Member> {
         let c = self.rules;
         let n = s.items.len();
-        let comma = |i: usize| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",";
         let with = c.vocab.get("with").copied().unwrap_or(NO_WORD);
-        let kind_noun = |i: usize| {
-            let id = s.items[i].id;
-            s.items[i].ent.is_none()
-                && id != NO_WORD
-                && c.anchors.get(&id).is_some_and(|l| l.iter().any(|&(ki, _)| c.kinds[ki as usize].kind == k.kind))
-        };
+        let kind_noun = |i: usize| self.trigger_of(s, i, Some(&k.kind));
         for i in from..n.min(from + 20) {
             let it = &s.items[i];
-            if it.ent.is_none() && (it.flags & (F_BREAK | F_REL | F_COMP) != 0 || (it.boundary && !comma(i))) {
+            if it.ent.is_none() && (it.flags & (F_BREAK | F_REL | F_COMP) != 0 || (it.boundary && !s.is_comma(i))) {
                 return None;
             }
             if let Some(p) = c.host_phrases.iter().find(|p| self.phrase_at(s, i, p, n)) {
-                let attached = i == from || (i > from && (comma(i - 1) || kind_noun(i - 1)));
+                let attached = i == from || (i > from && (s.is_comma(i - 1) || kind_noun(i - 1)));
                 if !attached {
                     return None;
                 }
                 return self.noun_phrase_member(s, k, i + p.len(), 6).map(|(m, _)| m);
             }
-            if it.id == with && it.ent.is_none() && i > from && comma(i - 1) {
+            if it.id == with && it.ent.is_none() && i > from && s.is_comma(i - 1) {
                 let (m, end) = self.noun_phrase_member(s, k, i + 1, 6)?;
                 return c.host_participles.iter().any(|p| self.phrase_at(s, end, p, n)).then_some(m);
             }

@@ -115,6 +115,20 @@ struct Sentence<'a> {
     words: &'a [std::ops::Range<usize>],
     /// The people (entity indices) named in the sentence before, in text order.
     prev_people: Vec<usize>,
+    /// The word ids of `words`, computed the first time a pattern's `requires` asks.
+    word_ids: std::cell::OnceCell<Vec<u32>>,
+}
+
+impl Sentence<'_> {
+    /// The text of item `i` (a word, or a whole entity mention); empty past the end.
+    fn word(&self, i: usize) -> &str {
+        self.items.get(i).map_or("", |it| &self.text[it.start..it.end])
+    }
+
+    /// Whether item `i` is a comma (a word, not an entity).
+    fn is_comma(&self, i: usize) -> bool {
+        self.items.get(i).is_some_and(|it| it.ent.is_none()) && self.word(i) == ","
+    }
 }
 
 /// One document being matched: the compiled rules, the text, its
@@ -164,6 +178,11 @@ fn listed_group(rules: &Compiled, name: &str) -> bool {
         ids.remove(0);
     }
     !ids.is_empty() && rules.group_names.contains(&ids)
+}
+
+/// Whether word id `id` is one of the one-word phrases of `list`.
+fn one_word_of(list: &[Phrase], id: u32) -> bool {
+    id != NO_WORD && list.iter().any(|p| p.len() == 1 && p[0] == id)
 }
 
 /// Whether the word before byte `start` of `text` is "the".
@@ -314,7 +333,14 @@ impl<'a> Matcher<'a> {
                 .filter(|&i| self.entities[i].label == EntityKind::Person)
                 .collect();
             let prev_people = sent_pers.last().cloned().unwrap_or_default();
-            let s = Sentence { text: self.text, items, range: (range.start, range.end), words, prev_people };
+            let s = Sentence {
+                text: self.text,
+                items,
+                range: (range.start, range.end),
+                words,
+                prev_people,
+                word_ids: Default::default(),
+            };
             let si = sent_pers.len();
             self.sentence(&s, &sent_pers, si, &mut out);
             sent_pers.push(pers);
@@ -350,13 +376,22 @@ impl<'a> Matcher<'a> {
     /// Whether a pattern's anchor (a trigger word or phrase: "met", "state banquet")
     /// starts at item `i`, not just its first word ("State" of "Secretary of State").
     fn trigger_at(&self, s: &Sentence, i: usize) -> bool {
+        self.trigger_of(s, i, None)
+    }
+
+    /// [`Self::trigger_at`], for the patterns of kind `kind` only when it is given.
+    fn trigger_of(&self, s: &Sentence, i: usize, kind: Option<&str>) -> bool {
         let Some(it) = s.items.get(i) else { return false };
         if it.ent.is_some() || it.id == NO_WORD {
             return false;
         }
         let Some(list) = self.rules.anchors.get(&it.id) else { return false };
         list.iter().any(|&(ki, pi)| {
-            let pat = &self.rules.kinds[ki as usize].patterns[pi as usize];
+            let k = &self.rules.kinds[ki as usize];
+            if kind.is_some_and(|kind| k.kind != kind) {
+                return false;
+            }
+            let pat = &k.patterns[pi as usize];
             match pat.elems.get(pat.anchor) {
                 Some(Elem::Words { alts, .. }) => {
                     alts.iter().any(|a| a[0] == it.id && self.phrase_at(s, i, a, s.items.len()))
@@ -369,15 +404,23 @@ impl<'a> Matcher<'a> {
     /// Whether one of `phrases` occurs among the sentence's words, those inside
     /// names too.
     fn sentence_has(&self, s: &Sentence, phrases: &[Phrase]) -> bool {
-        let ids: Vec<u32> = s
-            .words
-            .iter()
-            .map(|w| {
-                let lower = self.text[w.clone()].to_lowercase().replace('\u{2019}', "'");
-                self.rules.vocab.get(lower.as_str()).copied().unwrap_or(NO_WORD)
-            })
-            .collect();
+        let ids = s.word_ids.get_or_init(|| {
+            s.words
+                .iter()
+                .map(|w| {
+                    let lower = self.text[w.clone()].to_lowercase().replace('\u{2019}', "'");
+                    self.rules.vocab.get(lower.as_str()).copied().unwrap_or(NO_WORD)
+                })
+                .collect()
+        });
         phrases.iter().any(|p| !p.is_empty() && ids.windows(p.len()).any(|w| w == p.as_slice()))
+    }
+
+    /// Whether one of `cues` starts at item `i` and ends by `limit`.
+    fn cue_at(&self, s: &Sentence, i: usize, cues: &[Phrase], limit: usize) -> bool {
+        s.items
+            .get(i)
+            .is_some_and(|it| it.ent.is_none() && cues.iter().any(|p| p[0] == it.id && self.phrase_at(s, i, p, limit)))
     }
 
     fn any_cue(&self, s: &Sentence, cues: &[Phrase], a: usize, b: usize) -> bool {
@@ -410,7 +453,7 @@ impl<'a> Matcher<'a> {
                 let it = &s.items[j];
                 it.ent.is_none() && !it.punct && it.flags & (F_BREAK | F_REL | F_COMP) == 0
             })
-            .any(|j| self.rules.assertive_verbs.iter().any(|p| p.len() == 1 && p[0] == s.items[j].id));
+            .any(|j| one_word_of(&self.rules.assertive_verbs, s.items[j].id));
         cue.len() == 1
             && s.items[i].flags & F_PREP != 0
             && (assertive

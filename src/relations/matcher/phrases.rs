@@ -19,7 +19,7 @@ impl Matcher<'_> {
         let mut included = false;
         // ", including X," : the comma closing an inclusion belongs to the phrase.
         let close = |end: usize, included: bool| {
-            if included && end < n && s.text[s.items[end].start..s.items[end].end] == *"," {
+            if included && end < n && s.is_comma(end) {
                 end + 1
             } else {
                 end
@@ -77,7 +77,7 @@ impl Matcher<'_> {
                 // "a delegation led by Mali's Foreign Minister Ali Sani".
                 return Some((Member::Ent(s.items[j].ent?, j), close(j + 1, included)));
             } else if it.punct && it.flags & F_POSS == 0 {
-                if s.text[it.start..it.end] == *"," {
+                if s.is_comma(i) {
                     if let Some(len) = self.inclusion_at(s, i + 1) {
                         i += 1 + len;
                         included = true;
@@ -160,7 +160,7 @@ impl Matcher<'_> {
             j = j.checked_sub(1)?;
         }
         let of = s.items[j].ent.is_none() && s.items[j].flags & F_NPPREP != 0;
-        let comma = s.items.get(i + 1).is_some_and(|c| c.ent.is_none() && s.text[c.start..c.end] == *",");
+        let comma = s.is_comma(i + 1);
         if !of || !comma {
             return None;
         }
@@ -285,8 +285,7 @@ impl Matcher<'_> {
     pub(super) fn group_tail(&self, s: &Sentence, mut i: usize) -> usize {
         let n = s.items.len();
         // "Semiconductor Manufacturing International Corp (SMIC)": its acronym.
-        let text = |j: usize| s.items.get(j).map_or("", |it| &s.text[it.start..it.end]);
-        if text(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && text(i + 2) == ")" {
+        if s.word(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && s.word(i + 2) == ")" {
             i += 3;
         }
         // "Penny Wong of Australia": a person's country.
@@ -319,8 +318,7 @@ impl Matcher<'_> {
             it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) == 0
         };
         // "ECOWAS (ECOWAS) led by": an acronym in parentheses first.
-        let text = |j: usize| s.items.get(j).map_or("", |it| &s.text[it.start..it.end]);
-        let i = if text(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && text(i + 2) == ")" {
+        let i = if s.word(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && s.word(i + 2) == ")" {
             i + 3
         } else {
             i
@@ -342,7 +340,7 @@ impl Matcher<'_> {
                         return Some(self.apposed_head(s, k, j + 1).unwrap_or(j));
                     }
                     // "led by its commission president, Omar Touray".
-                    if j > at + l.len() && text(j) == "," {
+                    if j > at + l.len() && s.is_comma(j) {
                         return self.apposition_after(s, k, j + 1).map(|(_, h)| h);
                     }
                     if !plain(j) {
@@ -366,9 +364,9 @@ impl Matcher<'_> {
         };
         // "of", or ", including" ("59 people and 12 groups, including X").
         let goes_on = |j: usize| {
-            s.items.get(j).is_some_and(|it| {
-                it.flags & F_NPPREP != 0 || (s.text[it.start..it.end] == *"," && self.inclusion_at(s, j + 1).is_some())
-            })
+            s.items
+                .get(j)
+                .is_some_and(|it| it.flags & F_NPPREP != 0 || (s.is_comma(j) && self.inclusion_at(s, j + 1).is_some()))
         };
         plain(i) && (goes_on(i + 1) || (plain(i + 1) && goes_on(i + 2)))
     }
@@ -395,7 +393,7 @@ impl Matcher<'_> {
         if !noun || i == pos || i >= n {
             return None;
         }
-        if s.text[s.items[i].start..s.items[i].end] == *"," {
+        if s.is_comma(i) {
             i += 1;
         }
         if s.items.get(i)?.flags & F_COORD == 0 {
@@ -441,12 +439,11 @@ impl Matcher<'_> {
             if it.ent.is_some() {
                 continue;
             }
-            let comma = s.text[it.start..it.end] == *",";
-            if comma {
+            if s.is_comma(j) {
                 if let Some(len) = self.inclusion_at(s, j + 1) {
                     let g = self.np_group(s, k, j + 1 + len, false, None)?;
                     let mut end = g.end;
-                    if end < n && s.text[s.items[end].start..s.items[end].end] == *"," {
+                    if end < n && s.is_comma(end) {
                         end += 1;
                     }
                     return Some((g.members, end));
@@ -564,7 +561,7 @@ impl Matcher<'_> {
                 }
                 continue;
             }
-            if words && s.text[it.start..it.end] == *"," {
+            if words && s.is_comma(j) {
                 // "seven U.S. defence companies, including Boeing Defense and ...".
                 if let Some(len) = self.inclusion_at(s, j + 1) {
                     return self.included_head(s, k, j + 1 + len);
@@ -619,7 +616,7 @@ impl Matcher<'_> {
         loop {
             let mut j = end;
             let mut by_and = false;
-            if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
+            if j < n && s.is_comma(j) {
                 j += 1;
             }
             // "X as well as Y", "X, along with Y".
@@ -631,12 +628,12 @@ impl Matcher<'_> {
                 j += 1;
                 // "hosted A and, separately, B", "met A and, later, B": the members
                 // are apart.
-                if j < n && s.text[s.items[j].start..s.items[j].end] == *"," {
+                if j < n && s.is_comma(j) {
                     let sep = self.rules.separate.iter().find(|p| self.phrase_at(s, j + 1, p, n)).map(|p| p.len());
                     let adverb = s.items.get(j + 1).is_some_and(|a| a.ent.is_none() && (a.ly || a.flags & F_ADV != 0));
                     if let Some(len) = sep.or(adverb.then_some(1)) {
                         let close = j + 1 + len;
-                        if close < n && s.text[s.items[close].start..s.items[close].end] == *"," {
+                        if close < n && s.is_comma(close) {
                             repeated = true;
                             j = close + 1;
                         }
@@ -658,8 +655,7 @@ impl Matcher<'_> {
             if !by_and && self.of_title_at(s, j) {
                 // ... unless a coordinator phrase follows the apposition: "X, a daughter
                 // of Y, along with Z".
-                let close = (j..n.min(j + 12))
-                    .find(|&i| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",");
+                let close = (j..n.min(j + 12)).find(|&i| s.is_comma(i));
                 let joined = close.and_then(|c| {
                     self.rules
                         .coordinator_phrases
@@ -699,7 +695,7 @@ impl Matcher<'_> {
                     // The noun alone, or ending a name the NER split off ("Energy Ministry").
                     let last = s.text[it.start..it.end].rsplit(' ').next().unwrap_or("").to_lowercase();
                     let id = self.rules.vocab.get(last.as_str()).copied().unwrap_or(NO_WORD);
-                    it.cap && self.rules.institution_nouns.iter().any(|p| p.len() == 1 && p[0] == id)
+                    it.cap && one_word_of(&self.rules.institution_nouns, id)
                 });
             if joined_name {
                 members.pop();
@@ -719,11 +715,7 @@ impl Matcher<'_> {
         // inclusion belongs to the phrase.
         let first = members[0].pos();
         let included = (pos..first).any(|i| self.inclusion_at(s, i).is_some_and(|len| i + len <= first));
-        if included
-            && confirmed > 1
-            && confirmed_end < n
-            && s.text[s.items[confirmed_end].start..s.items[confirmed_end].end] == *","
-        {
+        if included && confirmed > 1 && confirmed_end < n && s.is_comma(confirmed_end) {
             confirmed_end += 1;
         }
         Some(Group { members, separate: repeated, end: confirmed_end })

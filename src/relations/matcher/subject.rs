@@ -128,14 +128,14 @@ impl Matcher<'_> {
                 break;
             }
             let sep = &s.items[j - 1];
-            let is_comma = sep.ent.is_none() && s.text[sep.start..sep.end] == *",";
+            let is_comma = s.is_comma(j - 1);
             let mut prev;
             if sep.flags & F_COORD != 0 && sep.ent.is_none() {
                 if j < 2 {
                     break;
                 }
                 prev = j - 2;
-                if s.text[s.items[prev].start..s.items[prev].end] == *"," && prev > 0 {
+                if s.is_comma(prev) && prev > 0 {
                     prev -= 1;
                 }
             } else if is_comma && seen_and && j >= 2 {
@@ -153,8 +153,7 @@ impl Matcher<'_> {
             }
             // "The African National Congress (ANC) and the Democratic Alliance": the name
             // before its acronym in parentheses.
-            let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
-            if prev >= 3 && text(prev) == ")" && text(prev - 2) == "(" && s.items[prev - 1].ent.is_some() {
+            if prev >= 3 && s.word(prev) == ")" && s.word(prev - 2) == "(" && s.items[prev - 1].ent.is_some() {
                 if s.items[prev - 3].ent.is_some() {
                     prev -= 3;
                 } else {
@@ -194,7 +193,7 @@ impl Matcher<'_> {
     pub(super) fn parenthesised_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
         let e = s.items.get(q.checked_sub(1)?)?.ent?;
         let open = q.checked_sub(2)?;
-        if !self.allowed(k, e) || s.text[s.items[open].start..s.items[open].end] != *"(" {
+        if !self.allowed(k, e) || s.word(open) != "(" {
             return None;
         }
         // The name before the acronym, with the members coordinated before it.
@@ -218,8 +217,7 @@ impl Matcher<'_> {
     pub(super) fn dashed_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
         let last = q.checked_sub(1)?;
         s.items[last].ent.filter(|&e| self.allowed(k, e))?;
-        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
-        let open = (q.saturating_sub(16)..last).rev().find(|&j| s.items[j].punct && is_dash(text(j)))?;
+        let open = (q.saturating_sub(16)..last).rev().find(|&j| s.items[j].punct && is_dash(s.word(j)))?;
         let head = open.checked_sub(1).map(|j| &s.items[j])?;
         if head.ent.is_some() || head.punct || head.cap {
             return None;
@@ -236,18 +234,17 @@ impl Matcher<'_> {
     /// closing an apposition to a common noun). Cues inside the apposition are not
     /// part of the trigger's auxiliary chain.
     pub(super) fn apposition_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<(Group, usize, usize)> {
-        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
-        let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.items[j].punct && text(j) == ",")?;
+        let c0 = (q.saturating_sub(30)..q).rev().find(|&j| s.is_comma(j))?;
         // A dash ends a dateline, not an apposition: "DOHA, Dec 11 (Reuters) - ...
         // talks in Doha, hosted by Qatar".
-        let stop = |j: usize| s.items[j].punct && (matches!(text(j), ";" | ":") || is_dash(text(j)));
+        let stop = |j: usize| s.items[j].punct && (matches!(s.word(j), ";" | ":") || is_dash(s.word(j)));
         if c0 + 1 >= q || c0 == 0 || (c0 + 1..q).any(stop) {
             return None;
         }
         let single = |e: usize, pos: usize| Group { members: vec![Member::Ent(e, pos)], separate: false, end: pos + 1 };
         // The head before the opening comma (or its acronym in parentheses).
         let mut head = c0 - 1;
-        if text(head) == ")" && head >= 2 && text(head - 2) == "(" {
+        if s.word(head) == ")" && head >= 2 && s.word(head - 2) == "(" {
             head -= 1;
         }
         if let Some(e) = s.items[head].ent {
@@ -353,7 +350,7 @@ impl Matcher<'_> {
             it.ent.is_none() && it.id == NO_WORD && it.syn & SYN_COMMON_NOUN != 0
         };
         // "signed an executive order imposing sanctions": the order's signer imposes.
-        if p > 0 && self.rules.instrument_nouns.iter().any(|ph| ph.len() == 1 && ph[0] == s.items[p - 1].id) {
+        if p > 0 && one_word_of(&self.rules.instrument_nouns, s.items[p - 1].id) {
             return false;
         }
         if s.items.get(p).is_none_or(|t| t.syn & SYN_GERUND == 0) || p == 0 || !noun(p - 1) {
@@ -455,7 +452,7 @@ impl Matcher<'_> {
                 }
                 return None;
             }
-            if it.punct && s.text[it.start..it.end] == *"," {
+            if s.is_comma(q) {
                 // "met Y on Tuesday and, separately, held talks with Z": back to "and".
                 if let Some(c) = self.separate_before(s, q) {
                     q = c + 1;
@@ -498,9 +495,7 @@ impl Matcher<'_> {
                 // "Russia's foreign ministry said on Saturday it had banned Y": "it" or
                 // "they" right after a verb of saying stands for its subject.
                 let c = self.rules;
-                let starts = |i: usize, cues: &[Phrase]| {
-                    cues.iter().any(|ph| ph[0] == s.items[i].id && self.phrase_at(s, i, ph, p))
-                };
+                let starts = |i: usize, cues: &[Phrase]| self.cue_at(s, i, cues, p);
                 let chain = (q + 1..p).all(|i| {
                     let w = &s.items[i];
                     w.ent.is_none()
@@ -521,7 +516,7 @@ impl Matcher<'_> {
             }
             if f & F_REL != 0 {
                 // "X, who met Y"
-                if q >= 2 && s.items[q - 1].ent.is_none() && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," {
+                if q >= 2 && s.is_comma(q - 1) {
                     if let Some(e) = s.items[q - 2].ent {
                         if self.allowed(k, e) {
                             let g = self.group_left(s, k, q - 2);
@@ -532,9 +527,8 @@ impl Matcher<'_> {
                 return None;
             }
             // "had not yet sanctioned": "yet" after a negation is an adverb.
-            let after_negation = q > 0
-                && s.items[q - 1].ent.is_none()
-                && self.rules.negation.iter().any(|ph| ph.len() == 1 && ph[0] == s.items[q - 1].id);
+            let after_negation =
+                q > 0 && s.items[q - 1].ent.is_none() && one_word_of(&self.rules.negation, s.items[q - 1].id);
             if f & (F_BREAK | F_VCOORD) != 0 && f & F_COORD == 0 && after_negation {
                 skipped += 1;
                 continue;
@@ -543,7 +537,7 @@ impl Matcher<'_> {
                 // Verb coordination: "X visited Kiev and met Y", "he was not received by
                 // Sanchez, but held talks with Y" -> subject of the clause before.
                 // ", and later met": the clause before the comma.
-                let before = if q > 0 && s.text[s.items[q - 1].start..s.items[q - 1].end] == *"," { q - 1 } else { q };
+                let before = if q > 0 && s.is_comma(q - 1) { q - 1 } else { q };
                 let cs = self.clause_start(s, before);
                 if cs >= q {
                     return None;
@@ -622,7 +616,7 @@ impl Matcher<'_> {
             .map(|g| g.len())
             .max();
         let Some(len) = len else { return false };
-        let infinitive = p > 0 && s.text[s.items[p - 1].start..s.items[p - 1].end].eq_ignore_ascii_case("to");
+        let infinitive = p > 0 && s.word(p - 1).eq_ignore_ascii_case("to");
         let object =
             s.items.get(q + len).is_some_and(|o| o.ent.is_none() && !o.punct && !o.cap && o.flags & !F_DET == 0);
         infinitive && object && s.items[q + len..p].iter().all(|it| it.ent.is_none())
@@ -635,7 +629,7 @@ impl Matcher<'_> {
         if q < 2 || s.items[q].ent.is_some() {
             return None;
         }
-        let word = |j: usize| s.text[s.items[j].start..s.items[j].end].to_ascii_lowercase();
+        let word = |j: usize| s.word(j).to_ascii_lowercase();
         // "when the two meet".
         if word(q) == "two" && word(q - 1) == "the" {
             return self.last_two_people(s, q - 1, q);
@@ -693,8 +687,7 @@ impl Matcher<'_> {
         let len = self.rules.separate.iter().find(|p| q > p.len() && self.phrase_at(s, q - p.len(), p, q))?.len();
         let open = q.checked_sub(len + 1)?;
         let coord = open.checked_sub(1)?;
-        let comma = |i: usize| s.items[i].ent.is_none() && s.text[s.items[i].start..s.items[i].end] == *",";
-        (comma(open) && s.items[coord].ent.is_none() && s.items[coord].flags & F_COORD != 0).then_some(coord)
+        (s.is_comma(open) && s.items[coord].ent.is_none() && s.items[coord].flags & F_COORD != 0).then_some(coord)
     }
 
     /// Headline coordination by a comma alone: "Modi, Xi meet on sidelines of summit",
@@ -704,7 +697,7 @@ impl Matcher<'_> {
     /// single subject would not take ("In Beijing, Xi meets ...").
     fn headline_partner(&self, s: &Sentence, k: &KindRule, g: &Group, p: usize) -> Option<Member> {
         let [Member::Ent(_, q)] = g.members[..] else { return None };
-        let verb = &s.text[s.items[p].start..s.items[p].end];
+        let verb = s.word(p);
         if !matches!(verb, "meet" | "hold" | "talk" | "sit") || q < 2 || q + 1 != p {
             return None;
         }
@@ -730,7 +723,7 @@ impl Matcher<'_> {
     fn gerund_subject(&self, s: &Sentence, k: &KindRule, p: usize) -> Option<(Group, usize, usize)> {
         let it = s.items.get(p)?;
         let before = s.items.get(p.checked_sub(1)?)?;
-        let comma = before.ent.is_none() && s.text[before.start..before.end] == *",";
+        let comma = s.is_comma(p - 1);
         // "..., while keeping sanctions on Y": a clause breaker before a gerund too.
         let breaker = before.ent.is_none() && before.flags & F_BREAK != 0;
         if (before.flags & F_SUBORD == 0 && !comma && !breaker)
@@ -769,8 +762,7 @@ impl Matcher<'_> {
     /// entities, coordinated, followed by a lower-case word that is no
     /// preposition, all before `limit`.
     fn opening_subject(&self, s: &Sentence, k: &KindRule, limit: usize) -> Option<Group> {
-        let text = |j: usize| &s.text[s.items[j].start..s.items[j].end];
-        let start = (0..limit.min(12)).find(|&j| s.items[j].punct && is_dash(text(j))).map_or(0, |d| d + 1);
+        let start = (0..limit.min(12)).find(|&j| s.items[j].punct && is_dash(s.word(j))).map_or(0, |d| d + 1);
         let g = self.np_group(s, k, start, false, None)?;
         let first = g.members.first()?.pos();
         // Only titles and modifiers before the first member.
