@@ -81,4 +81,4 @@ pub use error::{Error, Result};
 pub use model::{Backend, BackendKind, Precision};
 pub use pipeline::{EncodedText, Extractor, ExtractorBuilder};
 pub use relations::RuleSet;
-pub use tagging::{Aggregation, Decoding, SyntaxLabels, WordSyntax};
+pub use tagging::{Aggregation, Decoding, Lexicon, SyntaxLabels, WordSyntax};

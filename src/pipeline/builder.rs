@@ -10,7 +10,7 @@ use super::Extractor;
 use crate::error::{Error, Result};
 use crate::model::{self, Backend, BackendKind, ModelFiles, Precision};
 use crate::relations::RuleSet;
-use crate::tagging::{Aggregation, Decoding, SyntaxLabels};
+use crate::tagging::{Aggregation, Decoding, Lexicon, SyntaxLabels};
 
 /// Configures and builds an [`Extractor`]. `Clone + Default`; every setting has
 /// a sensible default, so `Extractor::builder().build()?` runs the shipped model.
@@ -35,6 +35,8 @@ pub struct ExtractorBuilder {
     engine: Option<Arc<dyn Backend>>,
     aggregation: Aggregation,
     decoding: Decoding,
+    lexicon: Lexicon,
+    consistent_types: bool,
     batch_size: usize,
     threads: Option<usize>,
     precision: Precision,
@@ -54,6 +56,8 @@ impl Default for ExtractorBuilder {
             engine: None,
             aggregation: Aggregation::First,
             decoding: Decoding::Constrained,
+            lexicon: Lexicon::builtin(),
+            consistent_types: true,
             batch_size: 16,
             threads: None,
             precision: Precision::F32,
@@ -116,6 +120,27 @@ impl ExtractorBuilder {
     /// well-formed BIO sequence; use greedy for IOB1 models).
     pub fn decoding(mut self, d: Decoding) -> Self {
         self.decoding = d;
+        self
+    }
+
+    /// Names whose spans and types correct the model's where it tags them
+    /// (default: [`Lexicon::builtin`], armed groups, parties, international
+    /// bodies and companies). `Lexicon::default()`, an empty one, turns the
+    /// correction off; to extend the built-in one, insert into
+    /// `Lexicon::builtin()` and pass it here. See [`Lexicon`] for what it changes.
+    pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = lexicon;
+        self
+    }
+
+    /// Whether one document names a person with one type throughout (default:
+    /// true): a one-word mention equal to the last word of a person's full
+    /// name in the same text ("Keir Starmer" ... "Starmer") is that person,
+    /// and mentions of one text of which one is read as a person take the
+    /// type the model is most sure of over all of them. Each text of a batch
+    /// (and each block of a long text) is one document.
+    pub fn consistent_types(mut self, on: bool) -> Self {
+        self.consistent_types = on;
         self
     }
 
@@ -246,6 +271,8 @@ impl ExtractorBuilder {
             words: self.words,
             aggregation: self.aggregation,
             decoding: self.decoding,
+            lexicon: self.lexicon,
+            consistent_types: self.consistent_types,
             batch_size: self.batch_size,
             windows,
             pool,

@@ -33,7 +33,7 @@ use crate::error::Result;
 use crate::model::Backend;
 use crate::relations::RuleSet;
 use crate::tagging::{
-    Aggregation, Decoder, Decoding, LabelSet, Syntax, SyntaxLabels, TaggedSentence, TokenSyntax, WordSyntax,
+    Aggregation, Decoder, Decoding, LabelSet, Lexicon, Syntax, SyntaxLabels, TaggedSentence, TokenSyntax, WordSyntax,
 };
 use crate::text::CharIndex;
 
@@ -68,6 +68,10 @@ pub struct Extractor {
     words: bool,
     aggregation: Aggregation,
     decoding: Decoding,
+    /// Names whose spans and types correct the model's (empty: none).
+    lexicon: Lexicon,
+    /// Whether a document names a person with one type throughout.
+    consistent_types: bool,
     batch_size: usize,
     windows: WindowPlan,
     pool: Option<Arc<rayon::ThreadPool>>,
@@ -376,7 +380,12 @@ impl Extractor {
     /// another text, a short slice); it never panics.
     pub fn decode(&self, text: &str, enc: &EncodedText, probs: &[f32]) -> Vec<Mention> {
         let n_labels = self.labels.len();
-        let decoder = Decoder { labels: &self.labels, aggregation: self.aggregation, decoding: self.decoding };
+        let decoder = Decoder {
+            labels: &self.labels,
+            aggregation: self.aggregation,
+            decoding: self.decoding,
+            lexicon: Some(&self.lexicon).filter(|l| !l.is_empty()),
+        };
         let chars = CharIndex::new(text);
         let mut mentions = Vec::new();
         let in_text = |(s, e): (usize, usize)| s <= e && text.is_char_boundary(s) && text.is_char_boundary(e);
@@ -397,6 +406,9 @@ impl Extractor {
                 probs: &probs[toks.start * n_labels..toks.end * n_labels],
             };
             decoder.sentence(text, sentence, &chars, &mut mentions);
+        }
+        if self.consistent_types {
+            crate::tagging::agree_types(&mut mentions);
         }
         mentions
     }

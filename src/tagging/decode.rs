@@ -75,6 +75,8 @@ pub(crate) struct Decoder<'a> {
     pub aggregation: Aggregation,
     /// How word labels are chosen.
     pub decoding: Decoding,
+    /// Names whose spans and types correct the model's, if any.
+    pub lexicon: Option<&'a super::Lexicon>,
 }
 
 /// The tokens of each word, in order: from the first token that ends after the
@@ -158,6 +160,7 @@ impl Decoder<'_> {
         let word_labels: Vec<(usize, f32)> =
             chosen.iter().enumerate().map(|(wi, &l)| (l, word_probs[wi * n_labels + l])).collect();
         let tags = word_labels.iter().map(|(l, _)| labels.tag(*l));
+        let from = out.len();
         for (s, e, label) in clean_spans(text, words, labels::spans(tags)) {
             let (start, end) = (words[s].start, words[e - 1].end);
             let (start, end) = if label == EntityKind::Misc { (start, end) } else { trim_compound(text, start, end) };
@@ -171,6 +174,11 @@ impl Decoder<'_> {
                 char_end: chars.char_of(end),
                 score,
             });
+        }
+        if let Some(lexicon) = self.lexicon {
+            let mut mine = out.split_off(from);
+            lexicon.apply(text, words, chars, &mut mine);
+            out.append(&mut mine);
         }
     }
 }
@@ -217,6 +225,16 @@ fn clean_spans(
                 }
                 y -= 1;
             }
+            // "flyhalf Taha Kemara", "Ayatollah Ali Khamenei": a title or a
+            // lower-case noun before a person's name is outside it (CoNLL-2003).
+            while kind == EntityKind::Person && y - x >= 2 && is_title_word(word(x)) {
+                x += 1;
+            }
+            // "Brothers of Italy party", "Blackwell series": a lower-case
+            // common noun after a name is outside it.
+            while kind != EntityKind::Misc && y - x >= 2 && trailing_noun(word(y - 1)) {
+                y -= 1;
+            }
             if x < y && !caption_marker(text, words, x, y) {
                 out.push((x, y, kind.clone()));
             }
@@ -224,6 +242,49 @@ fn clean_spans(
         }
     }
     out
+}
+
+/// Titles CoNLL-2003 leaves outside a person's name.
+#[rustfmt::skip]
+const TITLES: &[&str] = &[
+    "Justice", "Judge", "Ayatollah", "Sultan", "Emir", "King", "Queen", "Pope", "Cardinal", "Archbishop", "Bishop",
+    "President", "Premier", "Chancellor", "Minister", "Senator", "Sen.", "Rep.", "Gov.", "Governor", "Mayor",
+    "General", "Gen.", "Col.", "Colonel", "Lt.", "Maj.", "Major", "Capt.", "Captain", "Sgt.", "Brig.", "Adm.",
+    "Admiral", "Marshal", "Dr.", "Mr.", "Mrs.", "Ms.", "Rev.",
+];
+
+/// Particles that start a person's name in lower case ("de Gaulle", "van Gaal").
+#[rustfmt::skip]
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "di", "del", "della", "dos", "das", "du", "van", "von", "der", "den", "ter", "la", "le", "al", "el",
+    "bin", "ibn", "ben", "bint", "zu", "y", "af", "op",
+];
+
+/// A title, or a lower-case word that is no name particle ("flyhalf",
+/// "chatbot"): words that do not start a person's name.
+fn is_title_word(w: &str) -> bool {
+    TITLES.contains(&w) || (w.chars().all(|c| c.is_lowercase()) && !NAME_PARTICLES.contains(&w))
+}
+
+/// A lower-case word after a name that is no part of it: not an
+/// institution's own noun ("Interior ministry", "Ekho Moskvy radio").
+fn trailing_noun(w: &str) -> bool {
+    w.chars().all(|c| c.is_lowercase())
+        && !matches!(
+            w,
+            "ministry"
+                | "radio"
+                | "magazine"
+                | "bureau"
+                | "office"
+                | "agency"
+                | "coast"
+                | "newspaper"
+                | "daily"
+                | "de"
+                | "da"
+                | "di"
+        )
 }
 
 /// Whether words `s..e` sit inside brackets whose whole content is a photo
@@ -372,7 +433,7 @@ mod tests {
         dec: Decoding,
     ) -> Vec<Mention> {
         let words = crate::text::words(text, 0..text.len());
-        let decoder = Decoder { labels: ls, aggregation: agg, decoding: dec };
+        let decoder = Decoder { labels: ls, aggregation: agg, decoding: dec, lexicon: None };
         let mut out = Vec::new();
         decoder.sentence(text, TaggedSentence { words: &words, offsets: offs, probs }, &CharIndex::new(text), &mut out);
         out
@@ -466,6 +527,48 @@ mod tests {
         let got: Vec<&str> =
             clean_spans(t, &words, spans).into_iter().map(|(s, e, _)| &t[words[s].start..words[e - 1].end]).collect();
         assert_eq!(got, ["McDonald's", "Kerry"]);
+    }
+
+    /// Cleans `spans` (word index ranges with types) of `t` and returns their texts.
+    fn cleaned(t: &str, spans: &[(&str, &str, EntityKind)]) -> Vec<String> {
+        let words = crate::text::words(t, 0..t.len());
+        let at = |w: &str| words.iter().position(|r| &t[r.clone()] == w).unwrap();
+        let spans = spans.iter().map(|(a, b, k)| (at(a), at(b) + 1, k.clone())).collect();
+        clean_spans(t, &words, spans)
+            .into_iter()
+            .map(|(s, e, _)| t[words[s].start..words[e - 1].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn titles_and_common_nouns_are_outside_names() {
+        let (per, org, misc) = (EntityKind::Person, EntityKind::Organization, EntityKind::Misc);
+        let t = "flyhalf Taha Kemara met Ayatollah Ali Khamenei and Col. Assimi Goita of the Brothers of Italy party";
+        let got = cleaned(
+            t,
+            &[
+                ("flyhalf", "Kemara", per.clone()),
+                ("Ayatollah", "Khamenei", per.clone()),
+                ("Col.", "Goita", per.clone()),
+                ("Brothers", "party", org.clone()),
+            ],
+        );
+        assert_eq!(got, ["Taha Kemara", "Ali Khamenei", "Assimi Goita", "Brothers of Italy"]);
+        // Name particles stay; a lone word is never emptied; MISC keeps its
+        // lower-case words ("Chinese New Year holiday" is CoNLL's call); an
+        // institution's own noun stays ("Interior ministry").
+        let t = "de Gaulle and al-Sharaa met President and the Interior ministry for World Cup qualifying";
+        let got = cleaned(
+            t,
+            &[
+                ("de", "Gaulle", per.clone()),
+                ("al-Sharaa", "al-Sharaa", per.clone()),
+                ("President", "President", per.clone()),
+                ("Interior", "ministry", org.clone()),
+                ("World", "qualifying", misc.clone()),
+            ],
+        );
+        assert_eq!(got, ["de Gaulle", "al-Sharaa", "President", "Interior ministry", "World Cup qualifying"]);
     }
 
     #[test]

@@ -9,12 +9,16 @@
 //! ([`Aggregation`], [`Decoding`]) and groups labelled words into spans.
 //! Invariant: a mention never splits a word, and its text is `&input[start..end]`.
 
+mod agree;
 mod decode;
 pub mod labels;
+mod lexicon;
 mod syntax;
 
+pub(crate) use agree::agree_types;
 pub use decode::{Aggregation, Decoding};
 pub(crate) use decode::{Decoder, TaggedSentence};
 pub use labels::{spans, LabelSet, Position, Tag};
+pub use lexicon::Lexicon;
 pub(crate) use syntax::{Syntax, TokenSyntax};
 pub use syntax::{SyntaxLabels, WordSyntax};
