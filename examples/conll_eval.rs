@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --features eval --example conll_eval -- FILE [--model NAME_OR_DIR] [--backend candle|rust-bert]
 //!     [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N]
-//!     [--precision f32|int8|bf16]
+//!     [--precision f32|int8|bf16] [--lexicon FILE] [--no-lexicon] [--no-consistent-types]
 //!     [--sentences]
 //! ```
 //!
@@ -56,8 +56,11 @@ fn run() -> Result<(), String> {
             }
             "--precision" => b = b.precision(val("--precision")?.parse::<Precision>().map_err(|e| e.to_string())?),
             "--sentences" => per_sentence = true,
+            "--lexicon" => b = b.lexicon(newsie::Lexicon::from_path(val("--lexicon")?).map_err(|e| e.to_string())?),
+            "--no-lexicon" => b = b.lexicon(newsie::Lexicon::default()),
+            "--no-consistent-types" => b = b.consistent_types(false),
             "-h" | "--help" => {
-                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8|bf16] [--sentences]");
+                println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8|bf16] [--lexicon FILE] [--no-lexicon] [--no-consistent-types] [--sentences]");
                 return Ok(());
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),

@@ -18,6 +18,10 @@
 //!   --threads N                inference threads (default: all cores)
 //!   --precision f32|int8|bf16  dense layers in f32 (default), int8 or bf16 (candle backend)
 //!   --rules FILE               relation rules (TOML) instead of the built-in ones
+//!   --lexicon FILE             names with types (TYPE<TAB>name lines) instead of
+//!                              the built-in lexicon (rules/lexicon.tsv)
+//!   --no-lexicon               the model's spans and types, uncorrected
+//!   --no-consistent-types      no document-level agreement of person types
 //!   --max-line-bytes N         jsonl: a longer line gets an error line of its own
 //!                              and is not held in memory (default 64 MiB)
 //!   --no-relations             entities only
@@ -38,7 +42,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsie::{Aggregation, BackendKind, Document, Extractor, Precision, RuleSet};
+use newsie::{Aggregation, BackendKind, Document, Extractor, Lexicon, Precision, RuleSet};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Format {
@@ -57,6 +61,9 @@ struct Args {
     threads: Option<usize>,
     precision: Precision,
     rules: Option<PathBuf>,
+    lexicon: Option<PathBuf>,
+    no_lexicon: bool,
+    consistent_types: bool,
     relations: bool,
     words: bool,
     quiet: bool,
@@ -65,7 +72,7 @@ struct Args {
 }
 
 const USAGE: &str = "usage: extract [--format text|json|jsonl|html] [--model NAME_OR_DIR] [--backend candle|rust-bert] \
-[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8|bf16] [--rules FILE] [--max-line-bytes N] [--no-relations] [--words] [--quiet] [FILE|-]";
+[--aggregation first|average|max] [--batch-size N] [--threads N] [--precision f32|int8|bf16] [--rules FILE] [--lexicon FILE] [--no-lexicon] [--no-consistent-types] [--max-line-bytes N] [--no-relations] [--words] [--quiet] [FILE|-]";
 
 fn utf8(a: OsString, what: &str) -> Result<String, String> {
     a.into_string().map_err(|a| format!("{what} is not valid UTF-8: {}", a.to_string_lossy()))
@@ -81,6 +88,9 @@ fn parse_args() -> Result<Args, String> {
         threads: None,
         precision: Precision::F32,
         rules: None,
+        lexicon: None,
+        no_lexicon: false,
+        consistent_types: true,
         relations: true,
         words: false,
         quiet: false,
@@ -132,6 +142,9 @@ fn parse_args() -> Result<Args, String> {
                 args.precision = value("--precision")?.parse().map_err(|e: newsie::Error| e.to_string())?
             }
             "--rules" => args.rules = Some(PathBuf::from(value("--rules")?)),
+            "--lexicon" => args.lexicon = Some(PathBuf::from(value("--lexicon")?)),
+            "--no-lexicon" => args.no_lexicon = true,
+            "--no-consistent-types" => args.consistent_types = false,
             "--no-relations" => args.relations = false,
             "--words" => args.words = true,
             "--max-line-bytes" => args.max_line_bytes = number("--max-line-bytes", value("--max-line-bytes")?)?,
@@ -151,7 +164,13 @@ fn build(args: &Args) -> Result<Extractor, String> {
         .aggregation(args.aggregation)
         .relations(args.relations)
         .words(args.words)
+        .consistent_types(args.consistent_types)
         .precision(args.precision);
+    if args.no_lexicon {
+        b = b.lexicon(Lexicon::default());
+    } else if let Some(p) = &args.lexicon {
+        b = b.lexicon(Lexicon::from_path(p).map_err(|e| e.to_string())?);
+    }
     if let Some(m) = &args.model {
         b = b.model(m.clone());
     }

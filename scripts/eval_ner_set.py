@@ -8,7 +8,7 @@ scores exact span and type, like conlleval: overall, per type, and on the
 all-caps items (texts whose letters are all upper case) alone. Per-type rows
 count a span under its gold type for misses and its predicted type for extras.
 
-    python3 scripts/eval_ner_set.py [--gold FILE] [--model NAME_OR_DIR] [--verbose]
+    python3 scripts/eval_ner_set.py [--gold FILE] [--model NAME_OR_DIR] [--verbose] [--extract-args "..."]
 """
 import argparse
 import json
@@ -48,12 +48,13 @@ def main():
     ap.add_argument("--model", default=None)
     ap.add_argument("--precision", default="f32", choices=["f32", "int8", "bf16"], help="extract --precision")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--extract-args", default="", help="more options for extract, e.g. '--no-lexicon --no-consistent-types'")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "extract"], cwd=ROOT, check=True)
     exe = os.path.join(ROOT, "target/release/examples/extract")
     docs = [json.loads(l) for l in open(args.gold, encoding="utf-8") if l.strip()]
     inp = "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs)
-    cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else []) + ["--precision", args.precision]
+    cmd = [exe, "--format", "jsonl", "--quiet", "--no-relations"] + (["--model", args.model] if args.model else []) + ["--precision", args.precision] + args.extract_args.split()
     out = subprocess.run(cmd, input=inp.encode(), capture_output=True, check=True).stdout.decode().splitlines()
     assert len(out) == len(docs), "one output line per input line"
     counts = {}  # group -> Counter(tp, fp, fn)
