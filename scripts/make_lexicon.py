@@ -6,7 +6,8 @@ evaluation sets nor the model's errors).
 A name goes in with the type of its list unless it is also listed with
 another type (a person, a place, a MISC name), or CoNLL-2003's own training
 files (eng.train, eng.testa) tag it mostly as another type ("White House" is
-LOC there, "Nikkei" MISC): those are left to the model. EXTRA adds groupings
+LOC there, "Nikkei" MISC), or ends in a lower-case noun ("Congress party";
+newsie leaves such nouns outside names): those are left to the model. EXTRA adds groupings
 of states the lists give as MISC, and common-noun acronyms of today's news
 that are no names (type O).
 
@@ -81,11 +82,13 @@ def main():
     chosen = args.lists.split(",")
     multi = set(filter(None, args.multi_word_only.split(",")))
     conll = conll_types(args.conll)
-    rows, skipped, other_in_conll = [], [], []
+    rows, skipped, other_in_conll, lower_tail = [], [], [], []
     for lst in chosen:
         for n in read(lst):
             if len(types_of[n]) > 1:
                 skipped.append(n)
+            elif len(n.split()) > 1 and n.split()[-1].isalpha() and n.split()[-1].islower() and TYPES[lst] != "MISC":
+                lower_tail.append(n)  # "Congress party": the noun is outside the name
             elif lst in multi and " " not in n:
                 continue
             elif conll.get(conll_form(n)) and conll[conll_form(n)].most_common(1)[0][0] != TYPES[lst]:
@@ -105,7 +108,8 @@ def main():
         f.write("# types, or tagged mostly as another type in CoNLL-2003's eng.train/eng.testa, are left out.\n")
         f.write("\n".join(out) + "\n")
     print(f"{args.out}: {len(out)} names; left out: {len(set(skipped))} listed with two types, "
-          f"{len(other_in_conll)} of another type in CoNLL-2003 ({', '.join(other_in_conll)})")
+          f"{len(other_in_conll)} of another type in CoNLL-2003 ({', '.join(other_in_conll)}), "
+          f"{len(lower_tail)} ending in a lower-case noun ({', '.join(lower_tail)})")
 
 
 if __name__ == "__main__":

@@ -199,6 +199,8 @@ fn clean_spans(
     let is_punct = |i: usize| !word(i).chars().any(char::is_alphanumeric);
     let splits = |i: usize| matches!(word(i), "(" | ")" | "[" | "]" | "{" | "}");
     let is_edge = |i: usize| is_punct(i) || crate::text::is_possessive(word(i));
+    // Whether the sentence has capitals at all (a lower-cased text has none).
+    let cased = (0..words.len()).any(|i| word(i).chars().any(char::is_uppercase));
     let mut out = Vec::with_capacity(spans.len());
     for (s, e, kind) in spans {
         let mut a = s;
@@ -235,7 +237,10 @@ fn clean_spans(
             while kind != EntityKind::Misc && y - x >= 2 && trailing_noun(word(y - 1)) {
                 y -= 1;
             }
-            if x < y && !caption_marker(text, words, x, y) {
+            // "ombudsman" in a cased sentence, a lone "The": no name.
+            let no_name = y - x == 1 && matches!(word(x), "The" | "A" | "An" | "THE")
+                || (cased && (x..y).all(|i| !word(i).chars().any(|c| c.is_uppercase() || c.is_ascii_digit())));
+            if x < y && !no_name && !caption_marker(text, words, x, y) {
                 out.push((x, y, kind.clone()));
             }
             a = b + 1;
@@ -569,6 +574,19 @@ mod tests {
             ],
         );
         assert_eq!(got, ["de Gaulle", "al-Sharaa", "President", "Interior ministry", "World Cup qualifying"]);
+        // A lone "The" and a lower-case word in a cased sentence are no names;
+        // in a lower-cased text a name may be lower case.
+        let t = "The Thunder and the ombudsman met";
+        let got = cleaned(
+            t,
+            &[
+                ("The", "The", org.clone()),
+                ("Thunder", "Thunder", org.clone()),
+                ("ombudsman", "ombudsman", org.clone()),
+            ],
+        );
+        assert_eq!(got, ["Thunder"]);
+        assert_eq!(cleaned("kerry met lavrov", &[("lavrov", "lavrov", per.clone())]), ["lavrov"]);
     }
 
     #[test]
