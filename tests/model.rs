@@ -238,3 +238,46 @@ fn real_text_punctuation() {
         assert!(people.contains(&"Kerry") && people.contains(&"Lavrov"), "{t:?}: {people:?}");
     }
 }
+
+/// The built-in lexicon mends groups the model alone types MISC or splits,
+/// and drops common-noun acronyms; a surname alone after the full name is the
+/// person. Each sentence is checked with the corrections off too, so the test
+/// shows what they change.
+#[test]
+fn lexicon_and_consistent_types_on_modern_names() {
+    use EntityKind::*;
+    let raw = Extractor::builder()
+        .relations(false)
+        .lexicon(newsie::Lexicon::default())
+        .consistent_types(false)
+        .build()
+        .unwrap();
+    let cases: &[(&str, &str, EntityKind, usize)] = &[
+        ("Members of the MS-13 gang were moved to a new prison.", "MS-13", Organization, 0),
+        ("The M23 said it had captured Goma.", "M23", Organization, 0),
+        ("G20 finance ministers met in Rio de Janeiro.", "G20", Organization, 0),
+        (
+            "JNIM, the al Qaeda affiliate, said Jama'at Nusrat al-Islam wal-Muslimin fighters attacked Djibo.",
+            "Jama'at Nusrat al-Islam wal-Muslimin",
+            Organization,
+            0,
+        ),
+        (
+            "British Prime Minister Keir Starmer visited Kyiv on Tuesday. Starmer said Britain would stand by Ukraine.",
+            "Starmer",
+            Person,
+            1,
+        ),
+    ];
+    for &(text, name, ref kind, nth) in cases {
+        let doc = extractor().extract(text).unwrap();
+        has_entity(text, &doc, name, kind.clone(), nth);
+        let alone = raw.extract(text).unwrap();
+        let start = text.match_indices(name).nth(nth).unwrap().0;
+        let same = alone.entities.iter().any(|e| e.start == start && e.text == name && e.label == *kind);
+        assert!(!same, "{name:?}: the model alone already gets it, so this case shows nothing");
+    }
+    let text = "Chipmakers rallied as AI spending grew.";
+    let doc = extractor().extract(text).unwrap();
+    assert!(doc.entities.iter().all(|e| e.text != "AI"), "{:?}", doc.entities);
+}

@@ -21,7 +21,7 @@ import json
 import os
 import threading
 from itertools import islice
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
 from ._newsie import Engine as _Engine
 from ._newsie import NewsieError, __version__
@@ -62,6 +62,15 @@ class Extractor:
         words: also list every word of the text under ``"words"`` (``text``,
             ``start``, ``end``, and its part of speech ``pos`` and chunk tag
             ``chunk`` when the model has syntax heads, as the shipped one does).
+        lexicon: the names whose spans and types correct the model's: a file
+            of ``TYPE<TAB>name`` lines, a path, or ``False`` for none; default:
+            the built-in lexicon (armed groups, parties, international bodies,
+            companies). Where a listed name occurs and the model tagged words
+            inside it, they become one entity of the listed type; the lexicon
+            never adds an entity the model did not see.
+        consistent_types: one document names a person with one type
+            throughout (default ``True``): "Starmer" after "Keir Starmer" is
+            the person even where the model alone reads a company.
 
     Raises:
         NewsieError: the model or the rules cannot be loaded; the message says
@@ -79,6 +88,8 @@ class Extractor:
         aggregation: Optional[str] = None,
         precision: Optional[str] = None,
         words: bool = False,
+        lexicon: Union[str, "os.PathLike[str]", bool, None] = None,
+        consistent_types: bool = True,
     ) -> None:
         for name, value in (("threads", threads), ("batch_size", batch_size)):
             if value is not None:
@@ -94,6 +105,9 @@ class Extractor:
             aggregation=aggregation,
             precision=precision,
             words=bool(words),
+            lexicon=None if lexicon is None or isinstance(lexicon, bool) else os.fspath(lexicon),
+            use_lexicon=lexicon is not False,
+            consistent_types=bool(consistent_types),
         )
 
     @property

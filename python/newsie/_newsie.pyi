@@ -18,6 +18,9 @@ class Engine:
         aggregation: Optional[str] = None,
         precision: Optional[str] = None,
         words: bool = False,
+        lexicon: Optional[str] = None,
+        use_lexicon: bool = True,
+        consistent_types: bool = True,
     ) -> None: ...
     @property
     def model_dir(self) -> str: ...

@@ -34,7 +34,7 @@ impl Engine {
     #[new]
     // One argument per Python keyword argument of `newsie.Extractor`.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None, words=false))]
+    #[pyo3(signature = (model=None, threads=None, relations=true, batch_size=None, rules=None, aggregation=None, precision=None, words=false, lexicon=None, use_lexicon=true, consistent_types=true))]
     fn new(
         py: Python<'_>,
         model: Option<String>,
@@ -45,8 +45,16 @@ impl Engine {
         aggregation: Option<String>,
         precision: Option<String>,
         words: bool,
+        lexicon: Option<String>,
+        use_lexicon: bool,
+        consistent_types: bool,
     ) -> PyResult<Self> {
-        let mut b = newsie::Extractor::builder().relations(relations).words(words);
+        let mut b = newsie::Extractor::builder().relations(relations).words(words).consistent_types(consistent_types);
+        if !use_lexicon {
+            b = b.lexicon(newsie::Lexicon::default());
+        } else if let Some(path) = lexicon {
+            b = b.lexicon(newsie::Lexicon::from_path(path).map_err(to_py)?);
+        }
         if let Some(m) = model {
             b = b.model(m);
         }

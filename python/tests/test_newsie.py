@@ -203,3 +203,21 @@ def test_shared_extractor_is_one_per_process_and_settings():
     a = newsie.shared_extractor(threads=1)
     assert newsie.shared_extractor(threads=1) is a
     assert newsie.shared_extractor(threads=1, relations=False) is not a
+
+
+def test_lexicon_and_consistent_types(ex, tmp_path):
+    text = "G20 finance ministers met in Rio. Keir Starmer flew in. Starmer said the Acme Widgets board agreed."
+    ents = {(e["text"], e["label"]) for e in ex.extract(text)["entities"]}
+    assert ("G20", "ORG") in ents and ("Starmer", "PER") in ents
+    raw = newsie.Extractor(threads=1, relations=False, lexicon=False, consistent_types=False)
+    raw_ents = {(e["text"], e["label"]) for e in raw.extract(text)["entities"]}
+    assert ("G20", "ORG") not in raw_ents
+    own = tmp_path / "names.tsv"
+    own.write_text("ORG\tAcme Widgets\n")
+    mine = newsie.Extractor(threads=1, relations=False, lexicon=own)
+    mine_ents = {(e["text"], e["label"]) for e in mine.extract(text)["entities"]}
+    assert ("G20", "ORG") not in mine_ents  # the file replaces the built-in list
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("no tab\n")
+    with pytest.raises(newsie.NewsieError, match="TYPE<TAB>name"):
+        newsie.Extractor(threads=1, lexicon=bad)
