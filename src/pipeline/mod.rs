@@ -408,7 +408,7 @@ impl Extractor {
             decoder.sentence(text, sentence, &chars, &mut mentions);
         }
         if self.consistent_types {
-            crate::tagging::agree_types(&mut mentions);
+            crate::tagging::agree_types(text, &mut mentions);
         }
         mentions
     }

@@ -13,8 +13,11 @@ use crate::document::{EntityKind, Mention};
 ///   the type whose mentions' scores sum highest.
 ///
 /// Other types are left alone: a country's name is rightly a place in one
-/// sentence and a team (ORG) in the next.
-pub(crate) fn agree_types(mentions: &mut [Mention]) {
+/// sentence and a team (ORG) in the next. Before that, an acronym in brackets
+/// right after a name takes the name's type, and so do its other mentions
+/// ("Democratic Republic of Congo (DRC)", see [`bracketed_acronyms`]).
+pub(crate) fn agree_types(text: &str, mentions: &mut [Mention]) {
+    bracketed_acronyms(text, mentions);
     let surnames: HashSet<String> = mentions
         .iter()
         .filter(|m| m.label == EntityKind::Person)
@@ -57,9 +60,83 @@ pub(crate) fn agree_types(mentions: &mut [Mention]) {
     }
 }
 
+/// "Tehrik-e-Taliban Pakistan (TTP)": an all-capitals mention in brackets
+/// right after a name, starting with the name's first letter, is that name's
+/// acronym and takes its type; so do the acronym's other mentions in the
+/// document, unless read as a person.
+fn bracketed_acronyms(text: &str, mentions: &mut [Mention]) {
+    let mut types: HashMap<String, EntityKind> = HashMap::new();
+    for i in 1..mentions.len() {
+        let (name, acr) = (&mentions[i - 1], &mentions[i]);
+        let between = text.get(name.end..acr.start).map(str::trim);
+        let closed = text.get(acr.end..).is_some_and(|t| t.starts_with(')'));
+        let letters: Vec<char> = acr.text.chars().filter(|c| c.is_alphabetic()).collect();
+        if between == Some("(")
+            && closed
+            && letters.len() >= 2
+            && letters.iter().all(|c| c.is_uppercase())
+            && name.text.chars().next() == letters.first().copied()
+            && name.text.contains(char::is_whitespace)
+            && name.label != acr.label
+        {
+            types.insert(acr.text.clone(), name.label.clone());
+        }
+    }
+    if types.is_empty() {
+        return;
+    }
+    for m in mentions.iter_mut() {
+        if let Some(k) = types.get(&m.text) {
+            if m.label != EntityKind::Person {
+                m.label = k.clone();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_acronym_in_brackets_takes_its_names_type() {
+        use EntityKind::*;
+        let t = "fighting in the Democratic Republic of Congo (DRC) and in Chad (CHAD); the DRC army and the FBI (Federal Bureau)";
+        let at = |s: &str, k: EntityKind| {
+            let start = t.find(s).unwrap();
+            Mention {
+                text: s.into(),
+                label: k,
+                start,
+                end: start + s.len(),
+                char_start: start,
+                char_end: start + s.len(),
+                score: 0.9,
+            }
+        };
+        let mut ms = vec![
+            at("Democratic Republic of Congo", Location),
+            at("DRC", Organization),
+            at("Chad", Location),
+            at("CHAD", Organization),
+            at("the DRC army", Organization),
+            at("FBI", Organization),
+        ];
+        let drc2 = t.rfind("DRC").unwrap();
+        ms[4] = Mention {
+            text: "DRC".into(),
+            label: Organization,
+            start: drc2,
+            end: drc2 + 3,
+            char_start: drc2,
+            char_end: drc2 + 3,
+            score: 0.9,
+        };
+        agree_types(t, &mut ms);
+        // A one-word name's bracket is no acronym of it ("Chad (CHAD)" could be
+        // a team code); the DRC's later mention follows its first.
+        assert_eq!(labels(&ms), ["LOC", "LOC", "LOC", "ORG", "LOC", "ORG"]);
+    }
 
     fn mention(text: &str, label: EntityKind, score: f32) -> Mention {
         Mention { text: text.into(), label, start: 0, end: text.len(), char_start: 0, char_end: text.len(), score }
@@ -80,7 +157,7 @@ mod tests {
             mention("Starmer Group", Organization, 0.9),
             mention("London", Location, 0.9),
         ];
-        agree_types(&mut ms);
+        agree_types("", &mut ms);
         // The first name alone and a longer name that ends otherwise are not the person.
         assert_eq!(labels(&ms), ["PER", "PER", "PER", "LOC", "ORG", "LOC"]);
     }
@@ -95,11 +172,11 @@ mod tests {
             mention("Celtic", Person, 0.9),
             mention("Celtic", Organization, 0.5),
         ];
-        agree_types(&mut ms);
+        agree_types("", &mut ms);
         assert_eq!(labels(&ms), ["ORG", "ORG", "ORG", "PER", "PER"]);
         // Other types disagree freely: a country is a place and a team.
         let mut ms = vec![mention("Brazil", Location, 0.9), mention("Brazil", Organization, 0.95)];
-        agree_types(&mut ms);
+        agree_types("", &mut ms);
         assert_eq!(labels(&ms), ["LOC", "ORG"]);
     }
 }
