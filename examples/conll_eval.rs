@@ -39,6 +39,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut file: Option<PathBuf> = None;
     let mut per_sentence = false;
+    let mut lexicon_flags = 0;
     let mut b = Extractor::builder().relations(false);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -56,8 +57,14 @@ fn run() -> Result<(), String> {
             }
             "--precision" => b = b.precision(val("--precision")?.parse::<Precision>().map_err(|e| e.to_string())?),
             "--sentences" => per_sentence = true,
-            "--lexicon" => b = b.lexicon(newsie::Lexicon::from_path(val("--lexicon")?).map_err(|e| e.to_string())?),
-            "--no-lexicon" => b = b.lexicon(newsie::Lexicon::default()),
+            "--lexicon" => {
+                lexicon_flags += 1;
+                b = b.lexicon(newsie::Lexicon::from_path(val("--lexicon")?).map_err(|e| e.to_string())?)
+            }
+            "--no-lexicon" => {
+                lexicon_flags += 1;
+                b = b.lexicon(newsie::Lexicon::default())
+            }
             "--no-consistent-types" => b = b.consistent_types(false),
             "-h" | "--help" => {
                 println!("usage: conll_eval FILE [--model NAME_OR_DIR] [--backend candle|rust-bert] [--aggregation first|average|max] [--decoding constrained|greedy] [--threads N] [--batch-size N] [--precision f32|int8|bf16] [--lexicon FILE] [--no-lexicon] [--no-consistent-types] [--sentences]");
@@ -66,6 +73,9 @@ fn run() -> Result<(), String> {
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => file = Some(PathBuf::from(a)),
         }
+    }
+    if lexicon_flags > 1 {
+        return Err("give one of --lexicon FILE and --no-lexicon, once".into());
     }
     let file = file.ok_or("usage: conll_eval FILE [--model NAME_OR_DIR]")?;
     let mut docs = read_conll(&file).map_err(|e| e.to_string())?;

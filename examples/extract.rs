@@ -166,6 +166,9 @@ fn build(args: &Args) -> Result<Extractor, String> {
         .words(args.words)
         .consistent_types(args.consistent_types)
         .precision(args.precision);
+    if args.no_lexicon && args.lexicon.is_some() {
+        return Err("--lexicon and --no-lexicon contradict each other".into());
+    }
     if args.no_lexicon {
         b = b.lexicon(Lexicon::default());
     } else if let Some(p) = &args.lexicon {

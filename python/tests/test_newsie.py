@@ -213,9 +213,10 @@ def test_lexicon_and_consistent_types(ex, tmp_path):
     raw_ents = {(e["text"], e["label"]) for e in raw.extract(text)["entities"]}
     assert ("G20", "ORG") not in raw_ents
     own = tmp_path / "names.tsv"
-    own.write_text("ORG\tAcme Widgets\n")
+    own.write_text("LOC\tAcme Widgets\n")  # a type no model would give it, to see the file act
     mine = newsie.Extractor(threads=1, relations=False, lexicon=own)
     mine_ents = {(e["text"], e["label"]) for e in mine.extract(text)["entities"]}
+    assert ("Acme Widgets", "LOC") in mine_ents
     assert ("G20", "ORG") not in mine_ents  # the file replaces the built-in list
     bad = tmp_path / "bad.tsv"
     bad.write_text("no tab\n")

@@ -66,6 +66,7 @@ pub(crate) fn agree_types(text: &str, mentions: &mut [Mention]) {
 /// document, unless read as a person.
 fn bracketed_acronyms(text: &str, mentions: &mut [Mention]) {
     let mut types: HashMap<String, EntityKind> = HashMap::new();
+    let mut brackets = Vec::new();
     for i in 1..mentions.len() {
         let (name, acr) = (&mentions[i - 1], &mentions[i]);
         let between = text.get(name.end..acr.start).map(str::trim);
@@ -80,10 +81,14 @@ fn bracketed_acronyms(text: &str, mentions: &mut [Mention]) {
             && name.label != acr.label
         {
             types.insert(acr.text.clone(), name.label.clone());
+            brackets.push(i);
         }
     }
     if types.is_empty() {
         return;
+    }
+    for i in brackets {
+        mentions[i].label = mentions[i - 1].label.clone();
     }
     for m in mentions.iter_mut() {
         if let Some(k) = types.get(&m.text) {
@@ -123,6 +128,7 @@ mod tests {
             at("DRC", 1, Organization),
             at("FBI", 0, Organization),
         ];
+        ms[1].label = Person; // the bracketed acronym itself follows its name even when read as a person
         agree_types(t, &mut ms);
         // A one-word name's bracket is no acronym of it ("Chad (CHAD)" could be
         // a team code); the DRC's later mention follows its first.

@@ -210,36 +210,48 @@ fn clean_spans(
                 b += 1;
             }
             let (mut x, mut y) = (a, b);
-            while x < y && is_edge(x) {
-                x += 1;
-            }
-            while y > x && is_edge(y - 1) {
-                // "McDonald's", "Moody's": a possessive glued to the last word of
-                // an organisation the model reads it in is part of the name
-                // (CoNLL-2003 tags "Moody 's" so); "Acme Corp 's unit" is not.
-                if kind == EntityKind::Organization
-                    && y - 1 > x
-                    && crate::text::is_possessive(word(y - 1))
-                    && words[y - 2].end == words[y - 1].start
-                    && !is_edge(y - 2)
-                {
+            // Each trim can bare an edge another one removes ("Kerry 's aide"):
+            // trim until nothing changes.
+            loop {
+                let before = (x, y);
+                while x < y && is_edge(x) {
+                    x += 1;
+                }
+                while y > x && is_edge(y - 1) {
+                    // "McDonald's", "Moody's": a possessive glued to the last word of
+                    // an organisation the model reads it in is part of the name
+                    // (CoNLL-2003 tags "Moody 's" so); "Acme Corp 's unit" is not.
+                    if kind == EntityKind::Organization
+                        && y - 1 > x
+                        && crate::text::is_possessive(word(y - 1))
+                        && words[y - 2].end == words[y - 1].start
+                        && !is_edge(y - 2)
+                    {
+                        break;
+                    }
+                    y -= 1;
+                }
+                // "flyhalf Taha Kemara", "Ayatollah Ali Khamenei": a title or (in
+                // a cased sentence) a lower-case noun before a person's name is
+                // outside it (CoNLL-2003).
+                while kind == EntityKind::Person && y - x >= 2 && is_title_word(word(x), cased) {
+                    x += 1;
+                }
+                // "Brothers of Italy party", "Blackwell series": in a cased
+                // sentence, a lower-case common noun after a name is outside it.
+                while cased && kind != EntityKind::Misc && y - x >= 2 && trailing_noun(word(y - 1)) {
+                    y -= 1;
+                }
+                if (x, y) == before {
                     break;
                 }
-                y -= 1;
             }
-            // "flyhalf Taha Kemara", "Ayatollah Ali Khamenei": a title or a
-            // lower-case noun before a person's name is outside it (CoNLL-2003).
-            while kind == EntityKind::Person && y - x >= 2 && is_title_word(word(x)) {
-                x += 1;
-            }
-            // "Brothers of Italy party", "Blackwell series": a lower-case
-            // common noun after a name is outside it.
-            while kind != EntityKind::Misc && y - x >= 2 && trailing_noun(word(y - 1)) {
-                y -= 1;
-            }
-            // "ombudsman" in a cased sentence, a lone "The": no name.
+            // "ombudsman" in a cased sentence, a lone "The": no name. A word of
+            // a script without case ("习近平") is no lower-case word.
             let no_name = y - x == 1 && matches!(word(x), "The" | "A" | "An" | "THE")
-                || (cased && (x..y).all(|i| !word(i).chars().any(|c| c.is_uppercase() || c.is_ascii_digit())));
+                || (cased
+                    && (x..y).all(|i| !word(i).chars().any(|c| c.is_uppercase() || c.is_ascii_digit()))
+                    && (x..y).any(|i| word(i).chars().any(char::is_lowercase)));
             if x < y && !no_name && !caption_marker(text, words, x, y) {
                 out.push((x, y, kind.clone()));
             }
@@ -254,7 +266,7 @@ fn clean_spans(
 const TITLES: &[&str] = &[
     "Justice", "Judge", "Ayatollah", "Sultan", "Emir", "King", "Queen", "Pope", "Cardinal", "Archbishop", "Bishop",
     "President", "Premier", "Chancellor", "Minister", "Senator", "Sen.", "Rep.", "Gov.", "Governor", "Mayor",
-    "General", "Gen.", "Col.", "Colonel", "Lt.", "Maj.", "Major", "Capt.", "Captain", "Sgt.", "Brig.", "Adm.",
+    "General", "Gen.", "Col.", "Colonel", "Lt.", "Maj.", "Major", "Capt.", "Captain", "Sgt.", "Adm.",
     "Admiral", "Marshal", "Dr.", "Mr.", "Mrs.", "Ms.", "Rev.",
 ];
 
@@ -265,10 +277,10 @@ const NAME_PARTICLES: &[&str] = &[
     "bin", "ibn", "ben", "bint", "zu", "y", "af", "op",
 ];
 
-/// A title, or a lower-case word that is no name particle ("flyhalf",
-/// "chatbot"): words that do not start a person's name.
-fn is_title_word(w: &str) -> bool {
-    TITLES.contains(&w) || (w.chars().all(|c| c.is_lowercase()) && !NAME_PARTICLES.contains(&w))
+/// A title, or (in a cased sentence) a lower-case word that is no name
+/// particle ("flyhalf", "chatbot"): words that do not start a person's name.
+fn is_title_word(w: &str, cased: bool) -> bool {
+    TITLES.contains(&w) || (cased && w.chars().all(|c| c.is_lowercase()) && !NAME_PARTICLES.contains(&w))
 }
 
 /// A lower-case word after a name that is no part of it: not an
@@ -586,7 +598,21 @@ mod tests {
             ],
         );
         assert_eq!(got, ["Thunder"]);
-        assert_eq!(cleaned("kerry met lavrov", &[("lavrov", "lavrov", per.clone())]), ["lavrov"]);
+        // In a lower-cased text nothing is trimmed for being lower case.
+        let t = "john kerry met the european union in new york";
+        let got = cleaned(
+            t,
+            &[
+                ("john", "kerry", per.clone()),
+                ("european", "union", org.clone()),
+                ("new", "york", EntityKind::Location),
+            ],
+        );
+        assert_eq!(got, ["john kerry", "european union", "new york"]);
+        // A trim that bares a possessive trims it too; a caseless script stays.
+        let t = "Minister Kerry 's aide met 习近平 in Beijing";
+        let got = cleaned(t, &[("Minister", "'s", per.clone()), ("习近平", "习近平", per.clone())]);
+        assert_eq!(got, ["Kerry", "习近平"]);
     }
 
     #[test]

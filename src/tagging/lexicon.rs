@@ -75,9 +75,10 @@ impl Lexicon {
     /// [`Error::Config`] for a line without a tab, or with an empty type or name.
     pub fn parse(text: &str) -> Result<Lexicon> {
         let mut lex = Lexicon::default();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
             let Some((kind, name)) = line.split_once('\t') else {
@@ -88,7 +89,7 @@ impl Lexicon {
                 return Err(Error::Config(format!("lexicon line {}: empty type or name in {line:?}", n + 1)));
             }
             match kind {
-                "O" => lex.add(name, None),
+                "O" | "o" => lex.add(name, None),
                 _ => lex.add(name, Some(EntityKind::from_label(kind))),
             }
         }
@@ -208,11 +209,12 @@ impl Lexicon {
     }
 }
 
-/// A word of the text against a listed word: equal, or the text's word is in
-/// capitals (two or more letters) and equals the listed word in capitals.
+/// A word of the text against a listed word: equal, or the text's word has
+/// letters, none in lower case, and equals the listed word in capitals
+/// ("PETRONAS", the "'S" of "COX'S BAZAR").
 fn same(text_word: &str, listed: &str) -> bool {
     text_word == listed
-        || (text_word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        || (text_word.chars().any(char::is_alphabetic)
             && !text_word.chars().any(char::is_lowercase)
             && text_word == listed.to_uppercase())
 }
@@ -316,12 +318,47 @@ mod tests {
     }
 
     #[test]
+    fn merged_mentions_have_char_offsets_and_capitals_match_possessives() {
+        let lex = Lexicon::parse("ORG\tZoë Holdings Group\nLOC\tCox's Bazar\n").unwrap();
+        let t = "Ünal of Zoë Holdings Group flew to COX'S BAZAR.";
+        let words = crate::text::words(t, 0..t.len());
+        let chars = CharIndex::new(t);
+        let mention = |s: &str, k: &str| {
+            let start = t.find(s).unwrap();
+            let end = start + s.len();
+            let (char_start, char_end) = (chars.char_of(start), chars.char_of(end));
+            Mention { text: s.into(), label: EntityKind::from_label(k), start, end, char_start, char_end, score: 0.8 }
+        };
+        let mut ms = vec![
+            mention("Ünal", "PER"),
+            mention("Zoë", "PER"),
+            mention("Holdings Group", "ORG"),
+            mention("COX", "LOC"),
+        ];
+        // The decoder asked for the last mention's offsets before the lexicon
+        // runs; the merged ones lie behind them.
+        lex.apply(t, &words, &chars, &mut ms);
+        let got: Vec<(&str, usize, usize)> = ms.iter().map(|m| (m.text.as_str(), m.char_start, m.char_end)).collect();
+        let at = |s: &str| {
+            let b = t.find(s).unwrap();
+            (t[..b].chars().count(), t[..b + s.len()].chars().count())
+        };
+        let want: Vec<(&str, usize, usize)> =
+            ["Ünal", "Zoë Holdings Group", "COX'S BAZAR"].iter().map(|s| (*s, at(s).0, at(s).1)).collect();
+        assert_eq!(got, want);
+        assert_eq!(ms[2].label, EntityKind::Location);
+    }
+
+    #[test]
     fn parse_errors_name_the_line() {
         let err = Lexicon::parse("ORG\tHamas\nno tab here\n").unwrap_err().to_string();
         assert!(err.contains("line 2") && err.contains("TYPE<TAB>name"), "{err}");
         let err = Lexicon::parse("ORG\t  \n").unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("empty"), "{err}");
         assert!(Lexicon::from_path("/no/such/lexicon.tsv").is_err());
+        // A byte-order mark, an indented comment and a lower-case `o` are fine.
+        let lex = Lexicon::parse("\u{feff}ORG\tHamas\n  # note\no\tAI\n").unwrap();
+        assert_eq!(apply(&lex, "Hamas and AI", &[("Hamas", "PER"), ("AI", "ORG")]), pairs(&[("Hamas", "ORG")]));
         // Relisting a name changes its type, not the count.
         let mut lex = Lexicon::parse("# c\n\nMISC\tHouthi\n").unwrap();
         lex.insert("Houthi", EntityKind::Organization);

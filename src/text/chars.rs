@@ -4,8 +4,8 @@ use std::cell::Cell;
 
 /// Byte offset to char offset conversion for one text. Keeps only a cursor
 /// (no per-char table): queries in increasing order, as decoding makes them,
-/// cost linear time in all; a query behind the cursor starts again from the
-/// beginning.
+/// cost linear time in all; a query behind the cursor counts back from it
+/// (the lexicon's merged mentions step back within their sentence).
 pub(crate) struct CharIndex<'t> {
     text: &'t str,
     /// A known (byte offset, char offset) pair on a char boundary.
@@ -26,9 +26,10 @@ impl<'t> CharIndex<'t> {
         }
         let (mut byte, mut chars) = self.cursor.get();
         if b < byte {
-            (byte, chars) = (0, 0);
+            chars -= self.text[b..byte].chars().count();
+        } else {
+            chars += self.text[byte..b].chars().count();
         }
-        chars += self.text[byte..b].chars().count();
         byte = b;
         self.cursor.set((byte, chars));
         chars
