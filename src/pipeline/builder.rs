@@ -35,7 +35,8 @@ pub struct ExtractorBuilder {
     engine: Option<Arc<dyn Backend>>,
     aggregation: Aggregation,
     decoding: Decoding,
-    lexicon: Lexicon,
+    /// None: the built-in lexicon, made at `build` (not for every builder).
+    lexicon: Option<Lexicon>,
     consistent_types: bool,
     batch_size: usize,
     threads: Option<usize>,
@@ -56,7 +57,7 @@ impl Default for ExtractorBuilder {
             engine: None,
             aggregation: Aggregation::First,
             decoding: Decoding::Constrained,
-            lexicon: Lexicon::builtin(),
+            lexicon: None,
             consistent_types: true,
             batch_size: 16,
             threads: None,
@@ -129,7 +130,7 @@ impl ExtractorBuilder {
     /// correction off; to extend the built-in one, insert into
     /// `Lexicon::builtin()` and pass it here. See [`Lexicon`] for what it changes.
     pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
-        self.lexicon = lexicon;
+        self.lexicon = Some(lexicon);
         self
     }
 
@@ -271,7 +272,7 @@ impl ExtractorBuilder {
             words: self.words,
             aggregation: self.aggregation,
             decoding: self.decoding,
-            lexicon: self.lexicon,
+            lexicon: self.lexicon.unwrap_or_else(Lexicon::builtin),
             consistent_types: self.consistent_types,
             batch_size: self.batch_size,
             windows,

@@ -384,7 +384,7 @@ impl Extractor {
             labels: &self.labels,
             aggregation: self.aggregation,
             decoding: self.decoding,
-            lexicon: Some(&self.lexicon).filter(|l| !l.is_empty()),
+            lexicon: Some(&self.lexicon),
         };
         let chars = CharIndex::new(text);
         let mut mentions = Vec::new();

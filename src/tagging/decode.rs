@@ -176,9 +176,7 @@ impl Decoder<'_> {
             });
         }
         if let Some(lexicon) = self.lexicon {
-            let mut mine = out.split_off(from);
-            lexicon.apply(text, words, chars, &mut mine);
-            out.append(&mut mine);
+            lexicon.apply(text, words, chars, out, from);
         }
     }
 }

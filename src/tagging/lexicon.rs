@@ -35,32 +35,37 @@ const BUILTIN: &str = include_str!("../../rules/lexicon.tsv");
 /// ```
 #[derive(Clone, Default)]
 pub struct Lexicon {
-    /// Entries by their first word, lower case; longest first.
-    by_first: HashMap<String, Vec<Entry>>,
-    len: usize,
+    entries: Vec<Entry>,
+    /// Indices of `entries` by their first word as listed and in capitals (the
+    /// two forms [`same`] accepts), so a word is looked up as it stands;
+    /// longest entry first.
+    by_first: HashMap<String, Vec<usize>>,
 }
 
-/// The size, not the 1,800 names of the built-in list (an extractor's `Debug`
-/// prints it).
+/// The size, not the thousands of names of the built-in list (an extractor's
+/// `Debug` prints it).
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lexicon").field("names", &self.len).finish_non_exhaustive()
+        f.debug_struct("Lexicon").field("names", &self.len()).finish_non_exhaustive()
     }
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
     words: Vec<String>,
+    /// `words` in capitals, for all-caps text.
+    upper: Vec<String>,
     /// The type; `None` for words that are no name ("AI", "GDP").
     kind: Option<EntityKind>,
 }
 
 impl Lexicon {
     /// The lexicon newsie ships (`rules/lexicon.tsv`), used by default: armed
-    /// groups, parties and movements, international bodies, agencies and
-    /// clubs, and companies, written for the project (the name lists of
-    /// `training/names/`, without names that are also listed as people,
-    /// places or other names).
+    /// groups, parties and movements, international bodies and agencies,
+    /// companies, media, clubs and sports bodies, written for the project (the
+    /// organisation lists of `training/names/`, without names that are also
+    /// listed as people, places or other names, or that CoNLL-2003 types
+    /// otherwise).
     pub fn builtin() -> Lexicon {
         static BUILT: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
         BUILT.get_or_init(|| Lexicon::parse(BUILTIN).expect("the built-in lexicon parses")).clone()
@@ -121,53 +126,64 @@ impl Lexicon {
     fn add(&mut self, name: &str, kind: Option<EntityKind>) {
         let words: Vec<String> =
             crate::text::words(name, 0..name.len()).into_iter().map(|r| name[r].to_string()).collect();
-        let Some(first) = words.first() else { return };
-        let list = self.by_first.entry(first.to_lowercase()).or_default();
-        match list.iter_mut().find(|e| e.words == words) {
-            Some(e) => e.kind = kind,
-            None => {
-                list.push(Entry { words, kind });
-                list.sort_by_key(|e| std::cmp::Reverse(e.words.len()));
-                self.len += 1;
-            }
+        let Some(first) = words.first().cloned() else { return };
+        let known = self.by_first.get(&first).and_then(|list| list.iter().find(|&&j| self.entries[j].words == words));
+        if let Some(&j) = known {
+            self.entries[j].kind = kind;
+            return;
+        }
+        let upper = words.iter().map(|w| w.to_uppercase()).collect::<Vec<_>>();
+        let keys = if upper[0] == first { vec![first] } else { vec![first, upper[0].clone()] };
+        let j = self.entries.len();
+        self.entries.push(Entry { words, upper, kind });
+        for key in keys {
+            let list = self.by_first.entry(key).or_default();
+            list.push(j);
+            list.sort_by_key(|&j| std::cmp::Reverse(self.entries[j].words.len()));
         }
     }
 
     /// The number of names.
     pub fn len(&self) -> usize {
-        self.len
+        self.entries.len()
     }
 
     /// Whether the lexicon lists no name.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.entries.is_empty()
     }
 
     /// The longest entry that starts at word `i` of `words`, and its length in words.
     fn longest_at(&self, text: &str, words: &[Range<usize>], i: usize) -> Option<(&Entry, usize)> {
         let first = text.get(words[i].clone())?;
-        let entries = self.by_first.get(&first.to_lowercase())?;
-        entries
+        let candidates = self.by_first.get(first)?;
+        candidates
             .iter()
+            .map(|&j| &self.entries[j])
             .find(|e| {
                 i + e.words.len() <= words.len()
-                    && e.words
-                        .iter()
-                        .enumerate()
-                        .all(|(k, w)| text.get(words[i + k].clone()).is_some_and(|t| same(t, w)))
+                    && (0..e.words.len())
+                        .all(|k| text.get(words[i + k].clone()).is_some_and(|t| same(t, &e.words[k], &e.upper[k])))
             })
             .map(|e| (e, e.words.len()))
     }
 
-    /// Applies the lexicon to the mentions of one sentence, `mentions` (in
-    /// text order, not overlapping), whose words are `words`. Linear in the
-    /// words and mentions.
-    pub(crate) fn apply(&self, text: &str, words: &[Range<usize>], chars: &CharIndex, mentions: &mut Vec<Mention>) {
-        if self.is_empty() || mentions.is_empty() {
-            return;
-        }
-        let old = std::mem::take(mentions);
-        let mut next = 0; // the first mention of `old` not yet passed on
+    /// Applies the lexicon to the mentions of one sentence, `mentions[from..]`
+    /// (in text order, not overlapping), whose words are `words`. Linear in
+    /// the words and mentions; the mentions are only moved when a listed name
+    /// changes one.
+    pub(crate) fn apply(
+        &self,
+        text: &str,
+        words: &[Range<usize>],
+        chars: &CharIndex,
+        mentions: &mut Vec<Mention>,
+        from: usize,
+    ) {
+        let Some(ms) = mentions.get(from..).filter(|ms| !ms.is_empty() && !self.is_empty()) else { return };
+        // Ranges of `ms` in order, each with what takes its place (None: nothing).
+        let mut edits: Vec<(Range<usize>, Option<Mention>)> = Vec::new();
+        let mut next = 0; // the first mention of `ms` not yet passed
         let mut i = 0;
         while i < words.len() {
             let Some((entry, n)) = self.longest_at(text, words, i) else {
@@ -176,47 +192,58 @@ impl Lexicon {
             };
             let (a, b) = (words[i].start, words[i + n - 1].end);
             i += n;
-            while next < old.len() && old[next].end <= a {
-                mentions.push(old[next].clone());
+            while next < ms.len() && ms[next].end <= a {
                 next += 1;
             }
-            let inside = next..old[next..].iter().position(|m| m.start >= b).map_or(old.len(), |p| next + p);
-            let Some(first) = old.get(inside.clone()).and_then(<[Mention]>::first) else { continue };
-            if old[inside.clone()].iter().any(|m| m.start < a || m.end > b) {
+            let inside = next..ms[next..].iter().position(|m| m.start >= b).map_or(ms.len(), |p| next + p);
+            let Some(first) = ms.get(inside.clone()).and_then(<[Mention]>::first) else { continue };
+            if ms[inside.clone()].iter().any(|m| m.start < a || m.end > b) {
                 continue; // the model read a name past the listed one
             }
             let exact = inside.len() == 1 && first.start == a && first.end == b;
-            match &entry.kind {
-                None if exact => next = inside.end, // no name: dropped
-                None => {}
-                Some(kind) if exact && first.label == *kind => {}
-                Some(kind) => {
-                    let score = old[inside.clone()].iter().map(|m| m.score).sum::<f32>() / inside.len() as f32;
-                    mentions.push(Mention {
-                        text: text[a..b].to_string(),
-                        label: kind.clone(),
-                        start: a,
-                        end: b,
-                        char_start: chars.char_of(a),
-                        char_end: chars.char_of(b),
-                        score,
-                    });
-                    next = inside.end;
+            let replacement = match &entry.kind {
+                None if exact => None, // no name: dropped
+                None => continue,
+                Some(kind) if exact && first.label == *kind => continue,
+                Some(kind) => Some(Mention {
+                    text: text[a..b].to_string(),
+                    label: kind.clone(),
+                    start: a,
+                    end: b,
+                    char_start: chars.char_of(a),
+                    char_end: chars.char_of(b),
+                    score: ms[inside.clone()].iter().map(|m| m.score).sum::<f32>() / inside.len() as f32,
+                }),
+            };
+            next = inside.end;
+            edits.push((inside, replacement));
+        }
+        if edits.is_empty() {
+            return;
+        }
+        let old = mentions.split_off(from);
+        let mut edits = edits.into_iter().peekable();
+        for (k, m) in old.into_iter().enumerate() {
+            match edits.peek() {
+                Some((r, _)) if r.contains(&k) => {
+                    if k + 1 == r.end {
+                        mentions.extend(edits.next().and_then(|(_, rep)| rep));
+                    }
                 }
+                _ => mentions.push(m),
             }
         }
-        mentions.extend(old.into_iter().skip(next));
     }
 }
 
 /// A word of the text against a listed word: equal, or the text's word has
 /// letters, none in lower case, and equals the listed word in capitals
 /// ("PETRONAS", the "'S" of "COX'S BAZAR").
-fn same(text_word: &str, listed: &str) -> bool {
+fn same(text_word: &str, listed: &str, listed_upper: &str) -> bool {
     text_word == listed
         || (text_word.chars().any(char::is_alphabetic)
             && !text_word.chars().any(char::is_lowercase)
-            && text_word == listed.to_uppercase())
+            && text_word == listed_upper)
 }
 
 #[cfg(test)]
@@ -244,7 +271,7 @@ mod tests {
                 }
             })
             .collect();
-        lex.apply(t, &words, &CharIndex::new(t), &mut ms);
+        lex.apply(t, &words, &CharIndex::new(t), &mut ms, 0);
         for m in &ms {
             assert_eq!(&t[m.start..m.end], m.text);
         }
@@ -337,7 +364,7 @@ mod tests {
         ];
         // The decoder asked for the last mention's offsets before the lexicon
         // runs; the merged ones lie behind them.
-        lex.apply(t, &words, &chars, &mut ms);
+        lex.apply(t, &words, &chars, &mut ms, 0);
         let got: Vec<(&str, usize, usize)> = ms.iter().map(|m| (m.text.as_str(), m.char_start, m.char_end)).collect();
         let at = |s: &str| {
             let b = t.find(s).unwrap();
