@@ -2,7 +2,8 @@
 # Every score issue 12 asks of an NER model, in one run, through newsie's Rust path:
 # CoNLL-2003 testb (document input and one sentence per input, each with its
 # all-caps sentences), the blind modern-news sets (sentences and whole
-# stories), the older modern-news entity set, and the relation sets. Prints one summary table at the end.
+# stories), the older modern-news entity set, and the relation sets. Prints one
+# summary table at the end.
 #
 #     scripts/eval_model.sh [--precision f32|int8|bf16] [MODEL_DIR_OR_NAME]
 #                            (default: the shipped model, f32)
@@ -33,13 +34,12 @@ for mode in doc sentences; do
   summary+=("testb ($mode input)|$all|all-caps $caps; $per")
 done
 python3 scripts/eval_ner_set.py "${margs[@]}" >"$out/modern"
-f1_of() { grep -E "^  $1 " "$out/modern" | grep -o 'F1 [0-9.]*' | cut -d' ' -f2; }
-all=$(f1_of all)
-per="PER $(f1_of PER)  ORG $(f1_of ORG)  LOC $(f1_of LOC)  MISC $(f1_of MISC)  all-caps $(f1_of all-caps)"
-summary+=("modern_ner_dev (blind set)|$all|$per")
+# f1_of FILE ROW: the F1 of one row of eval_ner_set.py's output.
+f1_of() { grep -E "^  $2 " "$1" | grep -o 'F1 [0-9.]*' | cut -d' ' -f2; }
+per_type() { echo "PER $(f1_of "$1" PER)  ORG $(f1_of "$1" ORG)  LOC $(f1_of "$1" LOC)  MISC $(f1_of "$1" MISC)"; }
+summary+=("modern_ner_dev (blind set)|$(f1_of "$out/modern" all)|$(per_type "$out/modern")  all-caps $(f1_of "$out/modern" all-caps)")
 python3 scripts/eval_ner_set.py "${margs[@]}" --gold tests/data/modern_ner_docs.jsonl >"$out/docs"
-f1_docs() { grep -E "^  $1 " "$out/docs" | grep -o 'F1 [0-9.]*' | cut -d' ' -f2; }
-summary+=("modern_ner_docs (60 stories)|$(f1_docs all)|PER $(f1_docs PER)  ORG $(f1_docs ORG)  LOC $(f1_docs LOC)  MISC $(f1_docs MISC)")
+summary+=("modern_ner_docs (60 stories)|$(f1_of "$out/docs" all)|$(per_type "$out/docs")")
 old=$(python3 scripts/eval_modern_ner.py "${margs[@]}" | grep -o 'F1 [0-9.]*' | tail -1 | cut -d' ' -f2)
 summary+=("modern entities of relation sets|$old|")
 for gold in ../shared/data/relations/dev.jsonl tests/data/relations_heldout{,2,3,4,5,6,7}.jsonl tests/data/relations_variety{,2,3}.jsonl; do

@@ -8,7 +8,10 @@ scores exact span and type, like conlleval: overall, per type, and on the
 all-caps items (texts whose letters are all upper case) alone. Per-type rows
 count a span under its gold type for misses and its predicted type for extras.
 
-    python3 scripts/eval_ner_set.py [--gold FILE] [--model NAME_OR_DIR] [--verbose] [--extract-args "..."]
+    python3 scripts/eval_ner_set.py [--gold FILE] [--model NAME_OR_DIR] [--verbose] [--extract-args="..."]
+
+(--extract-args takes its value after "=", since it starts with "--":
+--extract-args="--no-lexicon --no-consistent-types".)
 """
 import argparse
 import json

@@ -129,6 +129,11 @@ impl Sentence<'_> {
     fn is_comma(&self, i: usize) -> bool {
         self.items.get(i).is_some_and(|it| it.ent.is_none()) && self.word(i) == ","
     }
+
+    /// Whether items `i..i + 3` are a name in brackets: "(SMIC)".
+    fn bracketed_name_at(&self, i: usize) -> bool {
+        self.word(i) == "(" && self.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && self.word(i + 2) == ")"
+    }
 }
 
 /// One document being matched: the compiled rules, the text, its

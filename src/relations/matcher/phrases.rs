@@ -285,7 +285,7 @@ impl Matcher<'_> {
     pub(super) fn group_tail(&self, s: &Sentence, mut i: usize) -> usize {
         let n = s.items.len();
         // "Semiconductor Manufacturing International Corp (SMIC)": its acronym.
-        if s.word(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && s.word(i + 2) == ")" {
+        if s.bracketed_name_at(i) {
             i += 3;
         }
         // "Penny Wong of Australia": a person's country.
@@ -318,11 +318,7 @@ impl Matcher<'_> {
             it.ent.is_none() && !it.punct && it.flags & (F_PREP | F_COORD | F_BREAK | F_REL | F_COMP) == 0
         };
         // "ECOWAS (ECOWAS) led by": an acronym in parentheses first.
-        let i = if s.word(i) == "(" && s.items.get(i + 1).is_some_and(|it| it.ent.is_some()) && s.word(i + 2) == ")" {
-            i + 3
-        } else {
-            i
-        };
+        let i = if s.bracketed_name_at(i) { i + 3 } else { i };
         for group in 0..=3 {
             let at = i + group;
             if at >= n || (group > 0 && !plain(at - 1)) {
