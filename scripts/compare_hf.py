@@ -30,21 +30,10 @@ sys.path.insert(0, os.path.join(ROOT, "training"))
 
 
 def conll_sentences(path):
-    out, words = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("-DOCSTART-"):
-                continue
-            if not line:
-                if words:
-                    out.append(" ".join(words))
-                words = []
-                continue
-            words.append(line.split(" ")[0])
-    if words:
-        out.append(" ".join(words))
-    return out
+    """Each sentence of a CoNLL file as its words joined by spaces."""
+    import conll
+
+    return [" ".join(r[0] for r in rows) for rows in conll.read_sentences(path)]
 
 
 def run_peer_hf(args):

@@ -44,25 +44,14 @@ sys.path.insert(0, os.path.join(ROOT, "training"))
 
 def conll(path):
     """Sentences as (words, gold tags)."""
-    out, words, tags = [], [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if words:
-                    out.append((words, tags))
-                words, tags = [], []
-                continue
-            words.append(parts[0])
-            tags.append(parts[-1])
-    if words:
-        out.append((words, tags))
-    return out
+    import conll as reader
+
+    return [([r[0] for r in rows], [r[-1] for r in rows]) for rows in reader.read_sentences(path)]
 
 
 def f1(gold, pred):
     """Entity F1 of word label sequences, with training/train_ner.py's conlleval chunks."""
-    from train_ner import spans  # torch comes with it: imported here, never in a peer
+    from conll import spans
 
     tp = fp = fn = 0
     for g, p in zip(gold, pred):

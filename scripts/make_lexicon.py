@@ -15,8 +15,10 @@ that are no names (type O).
 """
 import argparse
 import os
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "training"))
 TYPES = {
     "org_groups": "ORG",
     "org_bodies": "ORG",
@@ -41,20 +43,14 @@ def conll_types(folder):
     """Entity surface -> Counter of types in CoNLL-2003's eng.train and eng.testa."""
     from collections import Counter, defaultdict
 
+    import conll
+
     types = defaultdict(Counter)
     for f in ["eng.train", "eng.testa"]:
-        cur, cur_type = [], None
-        with open(os.path.join(folder, f), encoding="utf-8") as fh:
-            for line in list(fh) + [""]:
-                p = line.split()
-                tag = p[3] if len(p) >= 4 and p[0] != "-DOCSTART-" else "O"
-                pos, t = tag.split("-") if tag != "O" else ("O", None)
-                if cur and (t is None or pos == "B" or t != cur_type):
-                    types[" ".join(cur)][cur_type] += 1
-                    cur = []
-                if t is not None:
-                    cur_type = t
-                    cur.append(p[0])
+        for rows in conll.read_sentences(os.path.join(folder, f)):
+            words = [r[0] for r in rows]
+            for kind, start, end in conll.spans(conll.iob1_to_bio([r[-1] for r in rows])):
+                types[" ".join(words[start:end])][kind] += 1
     return types
 
 

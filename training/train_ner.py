@@ -35,7 +35,9 @@ from tokenizers import Tokenizer
 from transformers import BertConfig, BertForTokenClassification, BertModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conll  # noqa: E402
 from casing import NUM_CLASSES, token_casing  # noqa: E402
+from conll import iob1_to_bio, spans  # noqa: E402
 
 TYPES = ["PER", "ORG", "LOC", "MISC"]
 LABELS = ["O"] + [f"{p}-{t}" for t in TYPES for p in ("B", "I")]
@@ -62,51 +64,18 @@ def base_dir():
 def read_conll(path):
     """Documents -> sentences -> (words, BIO tags, syntax). Input tags are IOB1;
     syntax is one (POS id, chunk id) per word, chunks converted to BIO."""
-    docs, doc, words, tags, pos, chunks = [], [], [], [], [], []
-
-    def flush_sentence():
-        nonlocal words, tags, pos, chunks
-        if words:
+    docs = []
+    for doc in conll.read_documents(path):
+        out = []
+        for rows in doc:
+            words = [r[0] for r in rows]
+            tags = [r[-1] for r in rows]
+            pos = [r[1] if len(r) >= 4 else "" for r in rows]
+            chunks = [r[2] if len(r) >= 4 else "O" for r in rows]
             syn = [(POS2I.get(p, -100), CHUNK2I.get(c, -100)) for p, c in zip(pos, iob1_to_bio(chunks))]
-            doc.append((words, iob1_to_bio(tags), syn))
-        words, tags, pos, chunks = [], [], [], []
-
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("-DOCSTART-"):
-                flush_sentence()
-                if doc:
-                    docs.append(doc)
-                doc = []
-                continue
-            if not line.strip():
-                flush_sentence()
-                continue
-            cols = line.split(" ")
-            words.append(cols[0])
-            tags.append(cols[-1])
-            pos.append(cols[1] if len(cols) >= 4 else "")
-            chunks.append(cols[2] if len(cols) >= 4 else "O")
-    flush_sentence()
-    if doc:
-        docs.append(doc)
+            out.append((words, iob1_to_bio(tags), syn))
+        docs.append(out)
     return docs
-
-
-def iob1_to_bio(tags):
-    out, prev = [], "O"
-    for t in tags:
-        if t == "O":
-            out.append("O")
-        else:
-            kind = t[2:]
-            if t.startswith("B-") or prev == "O" or prev[2:] != kind:
-                out.append("B-" + kind)
-            else:
-                out.append("I-" + kind)
-        prev = t
-    return out
 
 
 SYLLABLES = ("ba bi bo da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no ra re ri ro sa se si so "
@@ -428,18 +397,6 @@ def collate(batch, cls_id, sep_id, pad_id):
         labels[i, 1 : k + 1] = torch.tensor(lab)
         syn[i, 1 : k + 1] = torch.tensor(sy, dtype=torch.long).view(k, 2)
     return ids, types, mask, labels, syn
-
-
-def spans(tags):
-    """Entity spans (type, start, end) of a BIO tag sequence, conlleval-style."""
-    out, start, kind = set(), None, None
-    for i, t in enumerate(list(tags) + ["O"]):
-        if start is not None and (t == "O" or t.startswith("B-") or t[2:] != kind):
-            out.add((kind, start, i))
-            start, kind = None, None
-        if t != "O" and start is None:
-            start, kind = i, t[2:]
-    return out
 
 
 class BertWithSyntax(BertForTokenClassification):
