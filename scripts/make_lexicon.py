@@ -11,7 +11,7 @@ newsie leaves such nouns outside names): those are left to the model. EXTRA adds
 of states the lists give as MISC, and common-noun acronyms of today's news
 that are no names (type O).
 
-    python3 scripts/make_lexicon.py [--lists org_groups,org_bodies,org_companies,org_more] [--out rules/lexicon.tsv]
+    python3 scripts/make_lexicon.py [--lists org_groups,org_bodies,org_companies,org_more,misc_products] [--out rules/lexicon.tsv]
 """
 import argparse
 import os
@@ -26,6 +26,7 @@ TYPES = {
     "org_more": "ORG",
     "loc_places": "LOC",
     "misc_names": "MISC",
+    "misc_products": "MISC",
     "per_names": "PER",
 }
 
@@ -67,7 +68,7 @@ def read(name):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lists", default="org_groups,org_bodies,org_companies,org_more")
+    ap.add_argument("--lists", default="org_groups,org_bodies,org_companies,org_more,misc_products")
     ap.add_argument("--multi-word-only", default="", help="lists whose one-word names are left out")
     ap.add_argument("--conll", default=os.path.join(ROOT, "../shared/data/conll2003"))
     ap.add_argument("--out", default=os.path.join(ROOT, "rules/lexicon.tsv"))

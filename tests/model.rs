@@ -262,6 +262,14 @@ fn lexicon_and_consistent_types_on_modern_names() {
             Organization,
             0,
         ),
+        // Products are MISC in CoNLL-2003; the model alone types these ORG.
+        ("Unilever said demand for Surf Excel held up in India.", "Surf Excel", Misc, 0),
+        (
+            "Mondelez raised prices of Cadbury Dairy Milk in Britain after cocoa costs tripled.",
+            "Cadbury Dairy Milk",
+            Misc,
+            0,
+        ),
         (
             "British Prime Minister Keir Starmer visited Kyiv on Tuesday. Starmer said Britain would stand by Ukraine.",
             "Starmer",

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::text::CharIndex;
 
 /// The lexicon newsie ships, `rules/lexicon.tsv`: armed groups, parties,
-/// international bodies and companies (see [`Lexicon::builtin`]).
+/// international bodies, companies and products (see [`Lexicon::builtin`]).
 const BUILTIN: &str = include_str!("../../rules/lexicon.tsv");
 
 /// A list of names with the entity type each one has, applied after the model
@@ -62,10 +62,11 @@ struct Entry {
 impl Lexicon {
     /// The lexicon newsie ships (`rules/lexicon.tsv`), used by default: armed
     /// groups, parties and movements, international bodies and agencies,
-    /// companies, media, clubs and sports bodies, written for the project (the
-    /// organisation lists of `training/names/`, without names that are also
-    /// listed as people, places or other names, or that CoNLL-2003 types
-    /// otherwise).
+    /// companies, media, clubs and sports bodies (ORG), and products, brands,
+    /// models and named weapons (MISC, as CoNLL-2003 types them), written for
+    /// the project (the organisation lists and `misc_products.txt` of
+    /// `training/names/`, without names that are also listed with another
+    /// type, or that CoNLL-2003 types otherwise).
     pub fn builtin() -> Lexicon {
         static BUILT: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
         BUILT.get_or_init(|| Lexicon::parse(BUILTIN).expect("the built-in lexicon parses")).clone()
