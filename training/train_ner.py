@@ -125,11 +125,21 @@ def swap_names(docs, rng, prob, pool):
     return out
 
 
-def load_lists(folder):
+LIST_TYPES = {"per": "PER", "org": "ORG", "loc": "LOC", "misc": "MISC"}
+
+
+def load_lists(folder, extra=()):
     """Name lists of training/names/ by type: {"PER": [[word, ...], ...], ...}.
-    ORG is the union of companies, groups and bodies."""
+    ORG is the union of companies, groups and bodies. `extra` names more lists
+    of the folder (without ".txt"); the prefix before the first "_" gives the
+    type ("org_more" is ORG, "misc_products" MISC)."""
     files = {"PER": ["per_names.txt"], "ORG": ["org_companies.txt", "org_groups.txt", "org_bodies.txt"],
              "LOC": ["loc_places.txt"], "MISC": ["misc_names.txt"]}
+    for name in extra:
+        kind = LIST_TYPES.get(name.split("_")[0])
+        if kind is None:
+            raise SystemExit(f"--extra-lists: {name} does not start with one of {', '.join(LIST_TYPES)} and _")
+        files[kind].append(name + ".txt")
     out = {}
     for kind, names in files.items():
         entries = []
@@ -514,6 +524,8 @@ def main():
                     help="probability of replacing each person name by other or made-up names, drawn anew each epoch")
     ap.add_argument("--names", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "names"),
                     help="folder of the name lists used by --swap-lists, --datelines and --captions")
+    ap.add_argument("--extra-lists", default="",
+                    help="more lists of --names for --swap-lists, comma-separated, without .txt (org_more,misc_products)")
     ap.add_argument("--swap-lists", type=float, default=0.0,
                     help="probability of replacing each ORG, LOC and MISC mention (and PER, after --swap-names) "
                     "by a name of its type from --names")
@@ -560,7 +572,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     pool = name_pool(train_docs)
     aug_rng = random.Random(args.seed + 1)
-    lists = load_lists(args.names) if (args.swap_lists or args.datelines or args.captions) else None
+    extra_lists = [n for n in args.extra_lists.split(",") if n]
+    lists = load_lists(args.names, extra_lists) if (args.swap_lists or args.datelines or args.captions) else None
     augmenting = any((args.swap_names, args.swap_lists, args.upper, args.lower, args.datelines, args.captions,
                       args.single))
 
