@@ -65,7 +65,7 @@ class Extractor:
         lexicon: the names whose spans and types correct the model's: a file
             of ``TYPE<TAB>name`` lines, a path, or ``False`` for none; default:
             the built-in lexicon (armed groups, parties, international bodies,
-            companies). Where a listed name occurs and the model tagged words
+            companies as ORG; products and brands as MISC). Where a listed name occurs and the model tagged words
             inside it, they become one entity of the listed type; the lexicon
             never adds an entity the model did not see.
         consistent_types: one document names a person with one type

@@ -126,7 +126,7 @@ impl ExtractorBuilder {
 
     /// Names whose spans and types correct the model's where it tags them
     /// (default: [`Lexicon::builtin`], armed groups, parties, international
-    /// bodies and companies). `Lexicon::default()`, an empty one, turns the
+    /// bodies, companies and products). `Lexicon::default()`, an empty one, turns the
     /// correction off; to extend the built-in one, insert into
     /// `Lexicon::builtin()` and pass it here. See [`Lexicon`] for what it changes.
     pub fn lexicon(mut self, lexicon: Lexicon) -> Self {

@@ -86,6 +86,9 @@ pub(crate) struct Compiled {
     pub instrument_nouns: Vec<Phrase>,
     pub coordinator_phrases: Vec<Phrase>,
     pub institution_nouns: Vec<Phrase>,
+    pub quantity_words: Vec<Phrase>,
+    pub pair_nouns: Vec<Phrase>,
+    pub reported_pronouns: Vec<Phrase>,
     pub negation: Vec<Phrase>,
     pub negation_gov: Vec<Phrase>,
     pub modality: Vec<ModalityCat>,
@@ -129,6 +132,9 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
     let instrument_nouns = vocab.phrases(&ctx, &grammar.instrument_nouns, None, "grammar.instrument_nouns")?;
     let coordinator_phrases = vocab.phrases(&ctx, &grammar.coordinator_phrases, None, "grammar.coordinator_phrases")?;
     let institution_nouns = vocab.phrases(&ctx, &grammar.institution_nouns, None, "grammar.institution_nouns")?;
+    let quantity_words = vocab.phrases(&ctx, &grammar.quantity_words, None, "grammar.quantity_words")?;
+    let pair_nouns = vocab.phrases(&ctx, &grammar.pair_nouns, None, "grammar.pair_nouns")?;
+    let reported_pronouns = vocab.phrases(&ctx, &grammar.reported_pronouns, None, "grammar.reported_pronouns")?;
     let negation = vocab.phrases(&ctx, &cues.negation, None, "cues.negation")?;
     let negation_gov = vocab.phrases(&ctx, &cues.negation_governing, None, "cues.negation_governing")?;
     let modality = modalities(&ctx, &cues, &settings.default_modality, &mut vocab)?;
@@ -159,6 +165,9 @@ pub(crate) fn compile(src: &str, origin: &str) -> Result<Compiled, Error> {
         instrument_nouns,
         coordinator_phrases,
         institution_nouns,
+        quantity_words,
+        pair_nouns,
+        reported_pronouns,
         negation,
         negation_gov,
         modality,

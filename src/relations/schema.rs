@@ -103,6 +103,18 @@ pub(crate) struct RawGrammar {
     /// Umar Said" is one title phrase even when the NER splits off "Mines".
     #[serde(default)]
     pub institution_nouns: Vec<String>,
+    /// "several U.S. firms", "two Russian banks": quantity words before a name
+    /// that, with a lower-case noun after it, make the name a modifier.
+    #[serde(default)]
+    pub quantity_words: Vec<String>,
+    /// "the two leaders met": plural nouns for people after "the two", which
+    /// stand for the last two people named.
+    #[serde(default)]
+    pub pair_nouns: Vec<String>,
+    /// "X said on Saturday it would ...": pronouns whose referent is the
+    /// subject of a verb of saying just before them.
+    #[serde(default)]
+    pub reported_pronouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -236,6 +248,9 @@ const GRAMMAR_KEYS: &[&str] = &[
     "instrument_nouns",
     "coordinator_phrases",
     "institution_nouns",
+    "quantity_words",
+    "pair_nouns",
+    "reported_pronouns",
 ];
 const CUES_KEYS: &[&str] = &["negation", "negation_governing", "modality"];
 const MODALITY_KEYS: &[&str] = &["name", "cues", "governing"];

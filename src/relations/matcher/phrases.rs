@@ -197,29 +197,7 @@ impl Matcher<'_> {
         // "other", a number or a quantity word, or an adjective after a determiner.
         let quantity = |j: usize| {
             let w = word(j);
-            w.chars().all(|c| c.is_ascii_digit())
-                || matches!(
-                    w.as_str(),
-                    "other"
-                        | "several"
-                        | "some"
-                        | "many"
-                        | "few"
-                        | "more"
-                        | "two"
-                        | "three"
-                        | "four"
-                        | "five"
-                        | "six"
-                        | "seven"
-                        | "eight"
-                        | "nine"
-                        | "ten"
-                        | "eleven"
-                        | "twelve"
-                        | "dozen"
-                        | "dozens"
-                )
+            w.chars().all(|c| c.is_ascii_digit()) || one_word_of(&self.rules.quantity_words, s.items[j].id)
         };
         let article = i > 0
             && (matches!(word(i - 1).as_str(), "a" | "an" | "any")

@@ -585,7 +585,7 @@ impl Matcher<'_> {
     /// subject of that verb.
     fn reported_subject(&self, s: &Sentence, k: &KindRule, q: usize) -> Option<Group> {
         let it = &s.items[q];
-        if !matches!(s.text[it.start..it.end].to_ascii_lowercase().as_str(), "it" | "they" | "he" | "she") {
+        if !one_word_of(&self.rules.reported_pronouns, it.id) {
             return None;
         }
         let mut j = q;
@@ -634,21 +634,7 @@ impl Matcher<'_> {
         if word(q) == "two" && word(q - 1) == "the" {
             return self.last_two_people(s, q - 1, q);
         }
-        let people_noun = matches!(
-            word(q).as_str(),
-            "leaders"
-                | "men"
-                | "women"
-                | "presidents"
-                | "ministers"
-                | "premiers"
-                | "envoys"
-                | "diplomats"
-                | "sides"
-                | "heads"
-                | "counterparts"
-                | "politicians"
-        );
+        let people_noun = one_word_of(&self.rules.pair_nouns, s.items[q].id);
         if !people_noun || word(q - 1) != "two" || word(q - 2) != "the" {
             return None;
         }
